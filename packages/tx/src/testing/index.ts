@@ -1,0 +1,2 @@
+// The @keel/tx test kit for application developers' own tests.
+export {};
