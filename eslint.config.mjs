@@ -30,6 +30,7 @@ export default tseslint.config(
     languageOptions: {
       globals: {
         require: 'readonly',
+        Buffer: 'readonly',
         module: 'writable',
         process: 'readonly',
         console: 'readonly',

@@ -1,2 +1,2 @@
 // Public entry of @keel/tx.
-export {};
+export * from './pglite/index';

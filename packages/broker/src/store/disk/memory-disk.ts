@@ -105,7 +105,9 @@ export class MemoryDisk implements Disk {
    * since its last datasync) a test chooses how many of those writes survive and, with `tornBytes`,
    * how much of the last surviving one did.
    */
-  crash(keepUnsynced?: (path: string, pendingWrites: number) => { writes: number; tornBytes?: number }): void {
+  crash(
+    keepUnsynced?: (path: string, pendingWrites: number) => { writes: number; tornBytes?: number },
+  ): void {
     for (const [path, state] of this.#files) {
       const choice = keepUnsynced?.(path, state.pending.length) ?? { writes: 0 };
       state.crash(choice.writes, choice.tornBytes);
@@ -206,7 +208,8 @@ class MemoryDiskFile implements DiskFile {
 }
 
 function applyWrite(content: Uint8Array, bytes: Uint8Array, position: number): Uint8Array {
-  const target = content.length >= position + bytes.length ? content : resize(content, position + bytes.length);
+  const target =
+    content.length >= position + bytes.length ? content : resize(content, position + bytes.length);
   target.set(bytes, position);
   return target;
 }

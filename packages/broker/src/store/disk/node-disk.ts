@@ -14,8 +14,14 @@ class NodeDiskFile implements DiskFile {
     let written = 0;
     // pwrite may write fewer bytes than asked (signals, quotas); finish the job or fail.
     while (written < length) {
-      const { bytesWritten } = await this.#handle.write(buffer, offset + written, length - written, position + written);
-      if (bytesWritten === 0) throw new Error(`write to ${this.path} made no progress at ${position + written}`);
+      const { bytesWritten } = await this.#handle.write(
+        buffer,
+        offset + written,
+        length - written,
+        position + written,
+      );
+      if (bytesWritten === 0)
+        throw new Error(`write to ${this.path} made no progress at ${position + written}`);
       written += bytesWritten;
     }
   }
@@ -109,6 +115,7 @@ export class NodeDisk implements Disk {
   }
 }
 
+/** Checks the code rather than `instanceof Error`: fs errors may come from another realm (Jest's VM). */
 export function isNoEntry(error: unknown): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT';
+  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === 'ENOENT';
 }

@@ -16,7 +16,8 @@ import { parseSegmentFileName, segmentFileName } from './segment-name';
  * directly, so the append path has no I/O and no per-append allocation. `commit` hands every
  * appended byte to the kernel with large positional writes; `flush` then makes them durable. A chunk
  * never spans two segments. Chunks stay in memory until they are fully committed and no longer the
- * newest, so a read of recent data is served from memory and a read of older data from the file.
+ * newest, so a read of recent data is served from memory (copied) and a read of older data from the
+ * file.
  *
  * Segment files are created at full size (`ftruncate`, so they are sparse until written), as
  * RocketMQ's mapped files are.
@@ -28,6 +29,9 @@ export interface SegmentedFileOptions {
   /** Capacity of each in-memory write chunk (the size of a typical commit write). */
   readonly writeChunkBytes: number;
 }
+
+/** Spare chunk buffers kept for reuse. */
+const MAX_FREE_CHUNKS = 4;
 
 interface Chunk {
   /** Logical offset of buffer[0]. */
@@ -45,11 +49,13 @@ export class SegmentedFile {
   /** Open segment files by start offset, in ascending order of start. */
   readonly #segments = new Map<number, DiskFile>();
   #chunks: Chunk[] = [];
+  readonly #freeBuffers: Buffer[] = [];
   /** Offset of the first byte still kept (start of the oldest segment, or of the log if none). */
   #minOffset = 0;
   #writeOffset = 0;
   #committedOffset = 0;
   #flushedOffset = 0;
+  #directoryExists = false;
   #commitRun: Promise<void> | undefined;
   #flushRun: Promise<number> | undefined;
 
@@ -64,12 +70,24 @@ export class SegmentedFile {
   }
 
   /**
-   * Opens the segments found in `dir`. The log's end is unknown until the owner, which knows the
-   * record format, has found it and called `truncateTo`; until then the end is the segments' start.
+   * A log with no segments yet, starting at `startOffset`; does no I/O (the directory is created
+   * with the first segment), so a writer can create one on its synchronous append path.
+   */
+  static createEmpty(options: SegmentedFileOptions, startOffset = 0): SegmentedFile {
+    const file = new SegmentedFile(options);
+    file.#minOffset = file.#writeOffset = file.#committedOffset = file.#flushedOffset = startOffset;
+    return file;
+  }
+
+  /**
+   * Opens the segments found in `dir`. The log's real end is unknown until the owner, which knows
+   * the record format, has found it and called `truncateTo`; until then every byte of every segment
+   * is readable and the end is the end of the last segment.
    */
   static async open(options: SegmentedFileOptions): Promise<SegmentedFile> {
     const file = new SegmentedFile(options);
     await options.disk.mkdirp(options.dir);
+    file.#directoryExists = true;
     const starts = (await options.disk.list(options.dir))
       .map((name) => parseSegmentFileName(name))
       .filter((start): start is number => start !== undefined)
@@ -92,7 +110,12 @@ export class SegmentedFile {
       file.#segments.set(start, handle);
     }
     const first = starts[0] ?? 0;
-    file.#minOffset = file.#writeOffset = file.#committedOffset = file.#flushedOffset = first;
+    const last = starts[starts.length - 1];
+    file.#minOffset = first;
+    file.#writeOffset =
+      file.#committedOffset =
+      file.#flushedOffset =
+        last === undefined ? first : last + file.#segmentSize;
     return file;
   }
 
@@ -151,7 +174,7 @@ export class SegmentedFile {
       chunk.buffer.length - chunk.filled < length
     ) {
       const capacity = Math.min(Math.max(this.#chunkBytes, length), this.remainingInSegment());
-      chunk = { start: this.#writeOffset, buffer: Buffer.allocUnsafeSlow(capacity), filled: 0, committed: 0 };
+      chunk = { start: this.#writeOffset, buffer: this.#takeBuffer(capacity), filled: 0, committed: 0 };
       this.#chunks.push(chunk);
     }
     const position = chunk.filled;
@@ -295,9 +318,33 @@ export class SegmentedFile {
       chunk.committed = upTo;
     }
     this.#committedOffset = Math.max(this.#committedOffset, passEnd);
-    // Keep the newest chunk (appends continue in it) and any chunk not yet fully written.
+    // Keep the newest chunk (appends continue in it) and any chunk not yet fully written; recycle
+    // the others' memory, which is already in the file.
     const newest = this.#chunks[this.#chunks.length - 1];
-    this.#chunks = this.#chunks.filter((chunk) => chunk === newest || chunk.committed < chunk.filled);
+    const kept: Chunk[] = [];
+    for (const chunk of this.#chunks) {
+      if (chunk === newest || chunk.committed < chunk.filled) kept.push(chunk);
+      else this.#recycle(chunk.buffer);
+    }
+    this.#chunks = kept;
+  }
+
+  /**
+   * Chunk memory is reused: touching fresh pages costs a page fault each, which at hundreds of MB/s
+   * dominated the append path. Reads from memory copy for the same reason (see #readMemory).
+   */
+  #takeBuffer(capacity: number): Buffer {
+    if (capacity === this.#chunkBytes) {
+      const free = this.#freeBuffers.pop();
+      if (free !== undefined) return free;
+    }
+    return Buffer.allocUnsafeSlow(capacity);
+  }
+
+  #recycle(buffer: Buffer): void {
+    if (buffer.length === this.#chunkBytes && this.#freeBuffers.length < MAX_FREE_CHUNKS) {
+      this.#freeBuffers.push(buffer);
+    }
   }
 
   async #syncCommitted(): Promise<number> {
@@ -314,6 +361,10 @@ export class SegmentedFile {
   async #segmentFor(start: number): Promise<DiskFile> {
     const existing = this.#segments.get(start);
     if (existing !== undefined) return existing;
+    if (!this.#directoryExists) {
+      await this.#disk.mkdirp(this.#dir);
+      this.#directoryExists = true;
+    }
     const handle = await this.#disk.open(join(this.#dir, segmentFileName(start)));
     await handle.truncate(this.#segmentSize);
     // The new name must be durable before any datasync of its contents is reported as durable.
@@ -329,10 +380,11 @@ export class SegmentedFile {
     for (const [start, handle] of sorted) this.#segments.set(start, handle);
   }
 
+  /** A copy, never a view: chunk memory is recycled once committed. */
   #readMemory(offset: number, end: number): Buffer {
     const holder = this.#chunkHolding(offset);
-    if (holder !== undefined && offset + (end - offset) <= holder.start + holder.filled) {
-      return holder.buffer.subarray(offset - holder.start, end - holder.start);
+    if (holder !== undefined && end <= holder.start + holder.filled) {
+      return Buffer.from(holder.buffer.subarray(offset - holder.start, end - holder.start));
     }
     // The range spans chunks, or a padded gap after an end-of-segment marker (zeros on disk too).
     const out = Buffer.alloc(end - offset);

@@ -1,0 +1,229 @@
+// Reading commit-log records (layout in stored-message-layout.ts) from disk, pull bodies and
+// replicas. Input is untrusted: the decoder never throws on bad bytes and never reads outside the
+// buffer, it says what it found. Four outcomes, as recovery needs them:
+//   message    a whole, consistent record
+//   blank      the end-of-file marker: skip to the next segment
+//   incomplete the buffer ends inside the record (a partial read, or the torn tail of a crash)
+//   corrupt    bytes that are not a record; recovery stops at the last good one
+
+import { bodyCrc32 } from './crc32';
+import { readHostAddress, type HostAddress } from './host-address';
+import { readJavaLong } from './java-long';
+import { isBornHostV6, isStoreHostV6 } from './message-sys-flag';
+import {
+  BLANK_MAGIC_CODE,
+  BLANK_RECORD_SIZE,
+  BODY_CRC_OFFSET,
+  BORN_HOST_OFFSET,
+  BORN_TIMESTAMP_OFFSET,
+  BYTE_SIZE,
+  FLAG_OFFSET,
+  INT_SIZE,
+  LONG_SIZE,
+  MAGIC_OFFSET,
+  MESSAGE_MAGIC_CODE,
+  MIN_RECORD_SIZE,
+  PHYSICAL_OFFSET_OFFSET,
+  QUEUE_ID_OFFSET,
+  QUEUE_OFFSET_OFFSET,
+  SHORT_SIZE,
+  SYS_FLAG_OFFSET,
+  TOTAL_SIZE_OFFSET,
+  bornHostSize,
+  fixedPartSize,
+  storeHostSize,
+} from './stored-message-layout';
+import type { StoredMessageFields } from './stored-message';
+
+/** A decoded record. Buffers in it (body, host ips) are views into the decoded buffer, not copies. */
+export interface DecodedStoredMessage extends Omit<StoredMessageFields, 'body'> {
+  readonly totalSize: number;
+  readonly bodyCrc: number;
+  readonly bodyLength: number;
+  /** Undefined when decoded with `withBody: false`. */
+  readonly body: Buffer | undefined;
+}
+
+export type StoredMessageCorruption =
+  | 'bad-magic' // neither a message nor a blank record (also what zero-filled, unwritten space reads as)
+  | 'bad-total-size' // TOTALSIZE below the minimum, above maxTotalSize, or a blank record under 8 bytes
+  | 'bad-field-length' // a body, topic or properties length that is negative or overruns TOTALSIZE
+  | 'size-mismatch' // the field lengths do not add up to TOTALSIZE
+  | 'long-out-of-range' // a long outside ±(2^53 − 1)
+  | 'crc-mismatch'; // with checkCrc: the body does not match BODYCRC
+
+export type StoredMessageReadResult =
+  | { readonly kind: 'message'; readonly size: number; readonly message: DecodedStoredMessage }
+  | { readonly kind: 'blank'; readonly size: number }
+  | { readonly kind: 'incomplete'; readonly available: number; readonly needed: number }
+  | { readonly kind: 'corrupt'; readonly reason: StoredMessageCorruption; readonly detail: string };
+
+export interface DecodeStoredMessageOptions {
+  /** Slice the body out (as a view). Default true. */
+  readonly withBody?: boolean;
+  /** Recompute the body CRC and report a mismatch as corrupt (recovery's checkCRCOnRecover). Default false. */
+  readonly checkCrc?: boolean;
+  /** A TOTALSIZE above this is corrupt rather than incomplete. Default: no bound. */
+  readonly maxTotalSize?: number;
+}
+
+const DEFAULT_OPTIONS: DecodeStoredMessageOptions = Object.freeze({});
+
+function corrupt(reason: StoredMessageCorruption, detail: string): StoredMessageReadResult {
+  return { kind: 'corrupt', reason, detail };
+}
+
+/**
+ * Reads the record at `offset` of `source`. Never throws on the bytes; throws a RangeError only when
+ * `offset` itself is not a position in `source`.
+ */
+export function decodeStoredMessage(
+  source: Buffer,
+  offset = 0,
+  options: DecodeStoredMessageOptions = DEFAULT_OPTIONS,
+): StoredMessageReadResult {
+  if (!Number.isInteger(offset) || offset < 0 || offset > source.length) {
+    throw new RangeError(`offset ${offset} is outside the buffer of ${source.length} bytes`);
+  }
+  const available = source.length - offset;
+  if (available < BLANK_RECORD_SIZE) return { kind: 'incomplete', available, needed: BLANK_RECORD_SIZE };
+
+  const totalSize = source.readInt32BE(offset + TOTAL_SIZE_OFFSET);
+  const magic = source.readInt32BE(offset + MAGIC_OFFSET);
+  if (magic === BLANK_MAGIC_CODE) {
+    if (totalSize < BLANK_RECORD_SIZE) return corrupt('bad-total-size', `blank record of ${totalSize} bytes`);
+    return { kind: 'blank', size: totalSize };
+  }
+  if (magic !== MESSAGE_MAGIC_CODE) {
+    return corrupt('bad-magic', `magic code 0x${(magic >>> 0).toString(16).padStart(8, '0')}`);
+  }
+  if (totalSize < MIN_RECORD_SIZE) return corrupt('bad-total-size', `total size ${totalSize}`);
+  if (options.maxTotalSize !== undefined && totalSize > options.maxTotalSize) {
+    return corrupt('bad-total-size', `total size ${totalSize} is over the limit of ${options.maxTotalSize}`);
+  }
+  if (totalSize > available) return { kind: 'incomplete', available, needed: totalSize };
+  return decodeWholeRecord(source, offset, totalSize, options);
+}
+
+// The record [offset, offset + totalSize) is inside `source` and at least MIN_RECORD_SIZE long;
+// every read below stays inside it.
+function decodeWholeRecord(
+  source: Buffer,
+  offset: number,
+  totalSize: number,
+  options: DecodeStoredMessageOptions,
+): StoredMessageReadResult {
+  const sysFlag = source.readInt32BE(offset + SYS_FLAG_OFFSET);
+  const fixedSize = fixedPartSize(sysFlag);
+  if (totalSize < fixedSize) {
+    return corrupt(
+      'size-mismatch',
+      `total size ${totalSize} is below the ${fixedSize} bytes of fixed fields`,
+    );
+  }
+  const queueOffset = readJavaLong(source, offset + QUEUE_OFFSET_OFFSET);
+  const physicalOffset = readJavaLong(source, offset + PHYSICAL_OFFSET_OFFSET);
+  const bornTimestamp = readJavaLong(source, offset + BORN_TIMESTAMP_OFFSET);
+  const bornHost: HostAddress = readHostAddress(source, offset + BORN_HOST_OFFSET, isBornHostV6(sysFlag));
+  let p = offset + BORN_HOST_OFFSET + bornHostSize(sysFlag);
+  const storeTimestamp = readJavaLong(source, p);
+  p += LONG_SIZE;
+  const storeHost: HostAddress = readHostAddress(source, p, isStoreHostV6(sysFlag));
+  p += storeHostSize(sysFlag);
+  const reconsumeTimes = source.readInt32BE(p);
+  p += INT_SIZE;
+  const preparedTransactionOffset = readJavaLong(source, p);
+  p += LONG_SIZE;
+  if (
+    !Number.isSafeInteger(queueOffset) ||
+    !Number.isSafeInteger(physicalOffset) ||
+    !Number.isSafeInteger(bornTimestamp) ||
+    !Number.isSafeInteger(storeTimestamp) ||
+    !Number.isSafeInteger(preparedTransactionOffset)
+  ) {
+    return corrupt('long-out-of-range', 'a long field is beyond ±(2^53 - 1)');
+  }
+
+  // Each variable length is bounded by what the fixed fields leave of TOTALSIZE before it is used.
+  let room = totalSize - fixedSize;
+  const bodyLength = source.readInt32BE(p);
+  p += INT_SIZE;
+  if (bodyLength < 0 || bodyLength > room) return corrupt('bad-field-length', `body length ${bodyLength}`);
+  room -= bodyLength;
+  const bodyStart = p;
+  p += bodyLength;
+  const topicLength = source.readInt8(p);
+  p += BYTE_SIZE;
+  if (topicLength < 0 || topicLength > room)
+    return corrupt('bad-field-length', `topic length ${topicLength}`);
+  room -= topicLength;
+  const topic = source.toString('utf8', p, p + topicLength);
+  p += topicLength;
+  const propertiesLength = source.readInt16BE(p);
+  p += SHORT_SIZE;
+  if (propertiesLength < 0 || propertiesLength > room) {
+    return corrupt('bad-field-length', `properties length ${propertiesLength}`);
+  }
+  if (propertiesLength !== room) {
+    return corrupt(
+      'size-mismatch',
+      `total size ${totalSize} but the fields take ${totalSize - room + propertiesLength}`,
+    );
+  }
+  const properties = source.toString('utf8', p, p + propertiesLength);
+
+  const bodyCrc = source.readInt32BE(offset + BODY_CRC_OFFSET);
+  if (options.checkCrc === true) {
+    const actual = bodyCrc32(source.subarray(bodyStart, bodyStart + bodyLength));
+    if (actual !== bodyCrc) return corrupt('crc-mismatch', `body CRC ${actual}, record says ${bodyCrc}`);
+  }
+  const message: DecodedStoredMessage = {
+    totalSize,
+    bodyCrc,
+    queueId: source.readInt32BE(offset + QUEUE_ID_OFFSET),
+    flag: source.readInt32BE(offset + FLAG_OFFSET),
+    queueOffset,
+    physicalOffset,
+    sysFlag,
+    bornTimestamp,
+    bornHost,
+    storeTimestamp,
+    storeHost,
+    reconsumeTimes,
+    preparedTransactionOffset,
+    bodyLength,
+    body: options.withBody === false ? undefined : source.subarray(bodyStart, bodyStart + bodyLength),
+    topic,
+    properties,
+  };
+  return { kind: 'message', size: totalSize, message };
+}
+
+/** What {@link decodeStoredMessages} read, and why it stopped early if it did. */
+export interface StoredMessageBatch {
+  readonly messages: DecodedStoredMessage[];
+  /** Bytes from the start of the buffer up to the first one not decoded. */
+  readonly consumed: number;
+  /** Undefined when the whole buffer was records; otherwise what was found at `consumed`. */
+  readonly stoppedAt: Exclude<StoredMessageReadResult, { kind: 'message' }> | undefined;
+}
+
+/**
+ * Decodes records laid back to back, as in pull, query and view bodies (`MessageDecoder.decodes`),
+ * stopping at the first thing that is not a whole record. A blank record stops it too: it never
+ * belongs in a body, and in a segment it means "next file".
+ */
+export function decodeStoredMessages(
+  source: Buffer,
+  options: DecodeStoredMessageOptions = DEFAULT_OPTIONS,
+): StoredMessageBatch {
+  const messages: DecodedStoredMessage[] = [];
+  let offset = 0;
+  while (offset < source.length) {
+    const result = decodeStoredMessage(source, offset, options);
+    if (result.kind !== 'message') return { messages, consumed: offset, stoppedAt: result };
+    messages.push(result.message);
+    offset += result.size;
+  }
+  return { messages, consumed: offset, stoppedAt: undefined };
+}

@@ -1,0 +1,302 @@
+import type { Clock, TimerHandle } from '../../common/clock';
+import {
+  encodeStoredMessage,
+  writeAppendTimeFields,
+  encodeBlankRecord,
+} from '../../protocol/message/stored-message';
+import type { PreparedStoredMessage } from '../../protocol/message/stored-message';
+import {
+  decodeStoredMessage,
+  type DecodedStoredMessage,
+  type StoredMessageReadResult,
+} from '../../protocol/message/stored-message-decoder';
+import { BLANK_RECORD_SIZE } from '../../protocol/message/stored-message-layout';
+import type { Disk } from '../disk/disk';
+import { SegmentedFile } from '../segment/segmented-file';
+import { DurabilityWaiters, type DurabilityStatus } from './durability-waiters';
+
+export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
+
+export interface CommitLogOptions {
+  readonly disk: Disk;
+  readonly dir: string;
+  readonly clock: Clock;
+  /** `mappedFileSizeCommitLog` */
+  readonly segmentSizeBytes: number;
+  readonly flushDiskType: FlushDiskType;
+  /** ASYNC_FLUSH: how often committed bytes are made durable (`flushIntervalCommitLog`). */
+  readonly flushIntervalMs: number;
+  /** SYNC_FLUSH: a put not durable after this long answers FLUSH_DISK_TIMEOUT (`syncFlushTimeout`). */
+  readonly syncFlushTimeoutMs: number;
+  /** Size of the in-memory write chunks handed to the kernel in one write. */
+  readonly writeChunkBytes: number;
+}
+
+export interface AppendedRecord {
+  readonly physicalOffset: number;
+  readonly totalSize: number;
+  readonly storeTimestamp: number;
+}
+
+/** Bytes read at a time by the recovery scan. */
+const SCAN_WINDOW_BYTES = 8 << 20;
+
+/**
+ * The commit log: every message of every topic, appended by one writer, in RocketMQ 4.x's record
+ * format. It decides when a put is acknowledged:
+ *
+ *   ASYNC_FLUSH  when the record has been handed to the kernel (it survives a crash of the process,
+ *                not of the machine); the log is fdatasync'd every `flushIntervalMs`.
+ *   SYNC_FLUSH   when an fdatasync covering the record has completed (group commit: one fdatasync
+ *                covers every record appended before it started).
+ *
+ * Records become readable (`confirmedOffset`) only once acknowledged that way, so a consumer never
+ * sees a message that a crash could still take back.
+ */
+export class CommitLog {
+  readonly #log: SegmentedFile;
+  readonly #clock: Clock;
+  readonly #syncFlush: boolean;
+  readonly #waiters: DurabilityWaiters;
+  readonly #confirmedListeners: Array<(confirmedOffset: number) => void> = [];
+  #pumping = false;
+  #failure: unknown;
+  #flushTimer: TimerHandle | undefined;
+
+  private constructor(log: SegmentedFile, options: CommitLogOptions) {
+    this.#log = log;
+    this.#clock = options.clock;
+    this.#syncFlush = options.flushDiskType === 'SYNC_FLUSH';
+    this.#waiters = new DurabilityWaiters(options.clock, options.syncFlushTimeoutMs);
+    if (!this.#syncFlush) {
+      this.#flushTimer = options.clock.setInterval(() => this.#periodicFlush(), options.flushIntervalMs);
+    }
+  }
+
+  /** Opens the segments; the caller recovers (`scan` + `truncateTo`) before appending. */
+  static async open(options: CommitLogOptions): Promise<CommitLog> {
+    const log = await SegmentedFile.open({
+      disk: options.disk,
+      dir: options.dir,
+      segmentSizeBytes: options.segmentSizeBytes,
+      writeChunkBytes: options.writeChunkBytes,
+    });
+    return new CommitLog(log, options);
+  }
+
+  get minOffset(): number {
+    return this.#log.minOffset;
+  }
+
+  /** Offset after the last appended record. */
+  get maxOffset(): number {
+    return this.#log.writeOffset;
+  }
+
+  get flushedOffset(): number {
+    return this.#log.flushedOffset;
+  }
+
+  /** Records below this offset are acknowledged and may be served to consumers. */
+  get confirmedOffset(): number {
+    return this.#syncFlush ? this.#log.flushedOffset : this.#log.committedOffset;
+  }
+
+  get segmentSizeBytes(): number {
+    return this.#log.segmentSizeBytes;
+  }
+
+  /** Set when a write or fdatasync failed: nothing can be acknowledged any more. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  /** Called with the new confirmed offset whenever it advances (long polls wait on it). */
+  onConfirmed(listener: (confirmedOffset: number) => void): void {
+    this.#confirmedListeners.push(listener);
+  }
+
+  /**
+   * Appends one record synchronously; the offsets in it are final once this returns. A record that
+   * does not fit the rest of the segment (with 8 bytes to spare for the blank record) goes to the
+   * next segment, as RocketMQ does. `totalSize` must not exceed the segment size minus 8.
+   */
+  append(message: PreparedStoredMessage, queueOffset: number): AppendedRecord {
+    const totalSize = message.totalSize;
+    if (totalSize + BLANK_RECORD_SIZE > this.#log.remainingInSegment()) {
+      const blank = Buffer.allocUnsafe(BLANK_RECORD_SIZE);
+      encodeBlankRecord(blank, 0, this.#log.remainingInSegment());
+      this.#log.padToSegmentEnd(blank);
+    }
+    const { buffer, position, offset } = this.#log.reserve(totalSize);
+    const storeTimestamp = this.#clock.now();
+    encodeStoredMessage(message, buffer, position);
+    writeAppendTimeFields(buffer, position, queueOffset, offset, storeTimestamp);
+    this.#kick();
+    return { physicalOffset: offset, totalSize, storeTimestamp };
+  }
+
+  /** Resolves once the bytes below `endOffset` are acknowledged (see the class comment). */
+  whenConfirmed(endOffset: number): Promise<DurabilityStatus> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (endOffset <= this.confirmedOffset) return Promise.resolve('PUT_OK');
+    const waiting = this.#waiters.add(endOffset);
+    this.#kick();
+    return waiting;
+  }
+
+  /** Reads `size` bytes at `offset` (a record or a run of records); fewer past the end. */
+  read(offset: number, size: number): Promise<Buffer> {
+    return this.#log.read(offset, size);
+  }
+
+  /** Decodes the record at `offset`, or undefined when there is none or it is not readable yet. */
+  async readMessage(offset: number, sizeHint = 4096): Promise<DecodedStoredMessage | undefined> {
+    if (offset < this.minOffset || offset >= this.confirmedOffset) return undefined;
+    let bytes = await this.read(offset, sizeHint);
+    let result = decodeStoredMessage(bytes, 0);
+    if (result.kind === 'incomplete') {
+      bytes = await this.read(offset, result.needed);
+      result = decodeStoredMessage(bytes, 0);
+    }
+    return result.kind === 'message' ? result.message : undefined;
+  }
+
+  /**
+   * Walks the records from `fromOffset`, verifying magic, sizes, CRC and that each record's
+   * PHYSICALOFFSET is where it lies (so stale bytes from before a truncation are never taken for a
+   * record), and calls `onRecord` for each. Returns the offset after the last valid record.
+   */
+  async scan(fromOffset: number, onRecord: (message: DecodedStoredMessage) => void): Promise<ScanOutcome> {
+    let offset = Math.max(fromOffset, this.minOffset);
+    let window: Buffer = Buffer.alloc(0);
+    let windowStart = offset;
+    let verifiedBytes = 0;
+    for (;;) {
+      if (offset >= this.#log.writeOffset) return { end: offset, verifiedBytes, stop: 'end-of-log' };
+      let at = offset - windowStart;
+      if (at >= window.length) {
+        window = await this.read(offset, SCAN_WINDOW_BYTES);
+        windowStart = offset;
+        at = 0;
+      }
+      const result: StoredMessageReadResult = decodeStoredMessage(window, at, {
+        checkCrc: true,
+        withBody: false,
+      });
+      if (result.kind === 'incomplete') {
+        const segmentEnd = this.#log.segmentStartOf(offset) + this.#log.segmentSizeBytes;
+        const available = Math.min(segmentEnd, this.#log.writeOffset) - offset;
+        if (result.needed > available || (windowStart === offset && window.length >= result.needed)) {
+          return { end: offset, verifiedBytes, stop: 'torn-record' };
+        }
+        // The record runs past the window: read again from its start, at least all of it.
+        window = await this.read(offset, Math.max(result.needed, SCAN_WINDOW_BYTES));
+        windowStart = offset;
+        if (window.length < result.needed) return { end: offset, verifiedBytes, stop: 'torn-record' };
+        continue;
+      }
+      if (result.kind === 'blank') {
+        offset = this.#log.segmentStartOf(offset) + this.#log.segmentSizeBytes;
+        continue;
+      }
+      if (result.kind === 'corrupt') {
+        return {
+          end: offset,
+          verifiedBytes,
+          stop: result.reason === 'bad-magic' ? 'end-of-data' : 'corrupt',
+        };
+      }
+      if (result.message.physicalOffset !== offset) {
+        return { end: offset, verifiedBytes, stop: 'stale-record' };
+      }
+      onRecord(result.message);
+      offset += result.size;
+      verifiedBytes += result.size;
+    }
+  }
+
+  /** Sets the end of the log after recovery; see SegmentedFile.truncateTo. */
+  truncateTo(end: number): Promise<void> {
+    return this.#log.truncateTo(end);
+  }
+
+  /** Makes everything appended so far durable, whatever the flush mode. */
+  async flush(): Promise<number> {
+    const flushed = await this.#log.flush();
+    this.#notifyConfirmed();
+    return flushed;
+  }
+
+  deleteSegmentsBefore(offset: number, maxSegments?: number): Promise<number[]> {
+    return this.#log.deleteSegmentsBefore(offset, maxSegments);
+  }
+
+  segmentStarts(): number[] {
+    return this.#log.segmentStarts();
+  }
+
+  segmentPath(start: number): string {
+    return this.#log.segmentPath(start);
+  }
+
+  async close(): Promise<void> {
+    if (this.#flushTimer !== undefined) this.#clock.clearInterval(this.#flushTimer);
+    this.#flushTimer = undefined;
+    await this.#log.close();
+    this.#waiters.complete(this.#log.flushedOffset);
+  }
+
+  /** Starts the write loop if it is not running; it runs until nothing is left to write. */
+  #kick(): void {
+    if (this.#pumping || this.#failure !== undefined) return;
+    this.#pumping = true;
+    // Deferred so that every record appended in this tick shares the first write.
+    queueMicrotask(() => void this.#pump());
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      while (this.#log.committedOffset < this.#log.writeOffset || this.#waiters.size > 0) {
+        if (this.#syncFlush) {
+          await this.#log.flush();
+        } else {
+          await this.#log.commit();
+        }
+        this.#notifyConfirmed();
+      }
+    } catch (error) {
+      // After a failed write or fdatasync the kernel may have dropped the pages: nothing written
+      // since the last good flush can be promised any more, and writing on would hide that.
+      this.#failure = error;
+      this.#waiters.failAll(error);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #periodicFlush(): void {
+    if (this.#failure !== undefined || this.#log.flushedOffset >= this.#log.writeOffset) return;
+    this.#log.flush().then(
+      () => this.#notifyConfirmed(),
+      (error: unknown) => {
+        this.#failure = error;
+        this.#waiters.failAll(error);
+      },
+    );
+  }
+
+  #notifyConfirmed(): void {
+    const confirmed = this.confirmedOffset;
+    this.#waiters.complete(confirmed);
+    for (const listener of this.#confirmedListeners) listener(confirmed);
+  }
+}
+
+export interface ScanOutcome {
+  /** Offset after the last valid record: the recovered end of the log. */
+  readonly end: number;
+  readonly verifiedBytes: number;
+  /** Why the scan stopped: the normal end, or the kind of damage found there. */
+  readonly stop: 'end-of-log' | 'end-of-data' | 'torn-record' | 'corrupt' | 'stale-record';
+}

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import type { FlushDiskType } from './commitlog/commit-log';
+
+/**
+ * The store's settings, named as in RocketMQ's MessageStoreConfig (so a broker.properties file
+ * carries over), with Keel's additions marked. Sizes are bytes, times ms unless the name says.
+ */
+export interface MessageStoreConfig {
+  readonly storePathRootDir: string;
+  readonly storePathCommitLog: string;
+  readonly storePathConsumeQueue: string;
+  readonly storePathIndex: string;
+  readonly storeCheckpoint: string;
+  readonly abortFile: string;
+  /** Bytes per commit-log segment (default 1 GiB). */
+  readonly mappedFileSizeCommitLog: number;
+  /** Bytes per consume-queue segment (default 300,000 entries × 20 bytes). */
+  readonly mappedFileSizeConsumeQueue: number;
+  /** Largest accepted record (default 4 MiB), checked against the stored size. */
+  readonly maxMessageSize: number;
+  readonly flushDiskType: FlushDiskType;
+  /** ASYNC_FLUSH: fdatasync period of the commit log. */
+  readonly flushIntervalCommitLog: number;
+  /** SYNC_FLUSH: a put not durable after this long answers FLUSH_DISK_TIMEOUT. */
+  readonly syncFlushTimeout: number;
+  /** Period of the consume-queue flush and of the checkpoint that follows it. */
+  readonly flushIntervalConsumeQueue: number;
+  /** Keel: capacity of one in-memory write chunk of the commit log. */
+  readonly commitLogWriteChunkBytes: number;
+}
+
+export const DEFAULT_COMMIT_LOG_SEGMENT_BYTES = 1024 * 1024 * 1024;
+export const DEFAULT_CONSUME_QUEUE_SEGMENT_BYTES = 300_000 * 20;
+
+/** The defaults for a store rooted at `storePathRootDir`, with paths derived as RocketMQ does. */
+export function defaultStoreConfig(
+  storePathRootDir: string,
+  overrides: Partial<MessageStoreConfig> = {},
+): MessageStoreConfig {
+  const root = overrides.storePathRootDir ?? storePathRootDir;
+  return {
+    storePathRootDir: root,
+    storePathCommitLog: join(root, 'commitlog'),
+    storePathConsumeQueue: join(root, 'consumequeue'),
+    storePathIndex: join(root, 'index'),
+    storeCheckpoint: join(root, 'checkpoint'),
+    abortFile: join(root, 'abort'),
+    mappedFileSizeCommitLog: DEFAULT_COMMIT_LOG_SEGMENT_BYTES,
+    mappedFileSizeConsumeQueue: DEFAULT_CONSUME_QUEUE_SEGMENT_BYTES,
+    maxMessageSize: 4 * 1024 * 1024,
+    flushDiskType: 'ASYNC_FLUSH',
+    flushIntervalCommitLog: 500,
+    syncFlushTimeout: 5000,
+    flushIntervalConsumeQueue: 1000,
+    commitLogWriteChunkBytes: 4 * 1024 * 1024,
+    ...overrides,
+  };
+}

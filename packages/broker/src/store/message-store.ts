@@ -1,0 +1,323 @@
+import type { Clock, TimerHandle } from '../common/clock';
+import { KeelError } from '../common/errors';
+import { MessageErrorCodes } from '../protocol/message/message-errors';
+import { transactionType } from '../protocol/message/message-sys-flag';
+import { tagsCode } from '../protocol/message/java-string-hash';
+import {
+  prepareStoredMessage,
+  type PreparedStoredMessage,
+  type StoredMessageFields,
+} from '../protocol/message/stored-message';
+import type { DecodedStoredMessage } from '../protocol/message/stored-message-decoder';
+import { StoreCheckpoint } from './checkpoint/store-checkpoint';
+import { CommitLog } from './commitlog/commit-log';
+import { ConsumeQueueTable } from './consumequeue/consume-queue-table';
+import type { Disk } from './disk/disk';
+import { isConsumable, type DispatchRequest } from './dispatch-request';
+import { getMessage, type GetMessageLimits, type GetMessageResult } from './get-message';
+import type { MessageStoreConfig } from './message-store-config';
+import { StoreErrorCodes } from './store-errors';
+import { recoverStore, type RecoveryReport } from './store-recovery';
+
+/** RocketMQ's PutMessageStatus, as far as a single store produces them. */
+export type PutMessageStatus =
+  | 'PUT_OK'
+  | 'FLUSH_DISK_TIMEOUT'
+  | 'SERVICE_NOT_AVAILABLE'
+  | 'MESSAGE_ILLEGAL'
+  | 'PROPERTIES_SIZE_EXCEEDED'
+  | 'UNKNOWN_ERROR';
+
+export interface PutMessageRequest {
+  /** The record to store; queueOffset, physicalOffset and storeTimestamp are set by the store. */
+  readonly fields: StoredMessageFields;
+  /** TAGS, KEYS and UNIQ_KEY of the message: the send path has them parsed already. */
+  readonly tags?: string | undefined;
+  readonly keys?: string | undefined;
+  readonly uniqKey?: string | undefined;
+  /** The WAIT property: false answers without waiting for the flush. Default true. */
+  readonly waitStoreMsgOk?: boolean;
+}
+
+export interface PutMessageResult {
+  readonly status: PutMessageStatus;
+  readonly physicalOffset: number;
+  readonly queueOffset: number;
+  readonly totalSize: number;
+  readonly storeTimestamp: number;
+  /** Why the put was refused, for the remark of the response. */
+  readonly error?: KeelError;
+}
+
+export interface MessageStoreOptions {
+  readonly config: MessageStoreConfig;
+  readonly disk: Disk;
+  readonly clock: Clock;
+}
+
+/**
+ * The broker's storage: commit log, consume queues, checkpoint and recovery behind one API. A
+ * facade: each concern lives in its own module.
+ */
+export class MessageStore {
+  readonly config: MessageStoreConfig;
+  readonly recovery: RecoveryReport;
+  readonly #disk: Disk;
+  readonly #clock: Clock;
+  readonly #commitLog: CommitLog;
+  readonly #queues: ConsumeQueueTable;
+  readonly #checkpoint: StoreCheckpoint;
+  readonly #dispatchListeners: Array<(request: DispatchRequest) => void> = [];
+  #checkpointTimer: TimerHandle | undefined;
+  #checkpointRun: Promise<void> | undefined;
+  #closed = false;
+
+  private constructor(
+    options: MessageStoreOptions,
+    parts: {
+      commitLog: CommitLog;
+      queues: ConsumeQueueTable;
+      checkpoint: StoreCheckpoint;
+      recovery: RecoveryReport;
+    },
+  ) {
+    this.config = options.config;
+    this.#disk = options.disk;
+    this.#clock = options.clock;
+    this.#commitLog = parts.commitLog;
+    this.#queues = parts.queues;
+    this.#checkpoint = parts.checkpoint;
+    this.recovery = parts.recovery;
+  }
+
+  /** Opens (and, after a crash, recovers) the store; it is writable when this resolves. */
+  static async open(options: MessageStoreOptions): Promise<MessageStore> {
+    const { config, disk, clock } = options;
+    await disk.mkdirp(config.storePathRootDir);
+    await disk.mkdirp(config.storePathCommitLog);
+    const abortFileExists = await disk.exists(config.abortFile);
+    const checkpoint = await StoreCheckpoint.open(disk, config.storeCheckpoint);
+    const commitLog = await CommitLog.open({
+      disk,
+      dir: config.storePathCommitLog,
+      clock,
+      segmentSizeBytes: config.mappedFileSizeCommitLog,
+      flushDiskType: config.flushDiskType,
+      flushIntervalMs: config.flushIntervalCommitLog,
+      syncFlushTimeoutMs: config.syncFlushTimeout,
+      writeChunkBytes: config.commitLogWriteChunkBytes,
+    });
+    const queues = await ConsumeQueueTable.load(
+      disk,
+      config.storePathConsumeQueue,
+      config.mappedFileSizeConsumeQueue,
+    );
+    const recovery = await recoverStore(commitLog, queues, checkpoint, abortFileExists, (request) =>
+      dispatchToQueue(queues, request),
+    );
+    const store = new MessageStore(options, { commitLog, queues, checkpoint, recovery });
+    // From here until a clean close, a crash must be detectable: the abort file says so.
+    const abort = await disk.open(config.abortFile);
+    await abort.close();
+    await disk.syncDirectory(config.storePathRootDir);
+    await store.#saveCheckpoint(-1);
+    store.#checkpointTimer = clock.setInterval(
+      () => store.#periodicCheckpoint(),
+      config.flushIntervalConsumeQueue,
+    );
+    return store;
+  }
+
+  /** Appends a message and resolves once it is acknowledged per the flush mode. */
+  async putMessage(request: PutMessageRequest): Promise<PutMessageResult> {
+    const refused = this.#refusal();
+    if (refused !== undefined) return refused;
+    let prepared: PreparedStoredMessage;
+    try {
+      prepared = prepareStoredMessage(request.fields);
+    } catch (error) {
+      const status = isPropertiesError(error) ? 'PROPERTIES_SIZE_EXCEEDED' : 'MESSAGE_ILLEGAL';
+      return failed(status, toKeelError(error));
+    }
+    if (prepared.totalSize > this.config.maxMessageSize) {
+      return failed(
+        'MESSAGE_ILLEGAL',
+        new KeelError(
+          StoreErrorCodes.MESSAGE_TOO_LARGE,
+          `message is ${prepared.totalSize} bytes stored, more than maxMessageSize ${this.config.maxMessageSize}; send a smaller body (or compress it), or raise maxMessageSize on the broker`,
+        ),
+      );
+    }
+    const { fields } = request;
+    const type = transactionType(prepared.sysFlag);
+    const queue = isConsumable(type) ? this.#queues.findOrCreate(fields.topic, fields.queueId) : undefined;
+    const queueOffset = queue?.maxOffset ?? 0;
+    const appended = this.#commitLog.append(prepared, queueOffset);
+    const dispatch: DispatchRequest = {
+      topic: fields.topic,
+      queueId: fields.queueId,
+      queueOffset,
+      commitLogOffset: appended.physicalOffset,
+      size: appended.totalSize,
+      tagsCode: tagsCode(request.tags),
+      storeTimestamp: appended.storeTimestamp,
+      transactionType: type,
+      keys: request.keys,
+      uniqKey: request.uniqKey,
+    };
+    this.#dispatch(dispatch);
+    const result = {
+      physicalOffset: appended.physicalOffset,
+      queueOffset,
+      totalSize: appended.totalSize,
+      storeTimestamp: appended.storeTimestamp,
+    };
+    if (request.waitStoreMsgOk === false) return { status: 'PUT_OK', ...result };
+    try {
+      const status = await this.#commitLog.whenConfirmed(appended.physicalOffset + appended.totalSize);
+      return { status, ...result };
+    } catch (error) {
+      return { status: 'SERVICE_NOT_AVAILABLE', ...result, error: toKeelError(error) };
+    }
+  }
+
+  getMessage(
+    topic: string,
+    queueId: number,
+    offset: number,
+    limits: GetMessageLimits,
+  ): Promise<GetMessageResult> {
+    return getMessage(this.#commitLog, this.#queues.find(topic, queueId), offset, limits);
+  }
+
+  /** The record at a commit-log offset (VIEW_MESSAGE_BY_ID), if it exists and is acknowledged. */
+  readMessageAt(commitLogOffset: number): Promise<DecodedStoredMessage | undefined> {
+    return this.#commitLog.readMessage(commitLogOffset);
+  }
+
+  /** Raw bytes of the record at an offset (query bodies are records sent as they are stored). */
+  readRecordBytes(commitLogOffset: number, size: number): Promise<Buffer> {
+    return this.#commitLog.read(commitLogOffset, size);
+  }
+
+  maxOffsetInQueue(topic: string, queueId: number): number {
+    return this.#queues.find(topic, queueId)?.visibleMaxOffset(this.#commitLog.confirmedOffset) ?? 0;
+  }
+
+  minOffsetInQueue(topic: string, queueId: number): number {
+    return this.#queues.find(topic, queueId)?.minOffset ?? 0;
+  }
+
+  /** Commit-log offsets of the store: first byte kept, acknowledged end, appended end. */
+  commitLogOffsets(): { min: number; confirmed: number; max: number } {
+    return {
+      min: this.#commitLog.minOffset,
+      confirmed: this.#commitLog.confirmedOffset,
+      max: this.#commitLog.maxOffset,
+    };
+  }
+
+  /** Called for every record dispatched (index building, long-poll wake-ups, replication). */
+  onDispatch(listener: (request: DispatchRequest) => void): void {
+    this.#dispatchListeners.push(listener);
+  }
+
+  /** Called whenever acknowledged data grows; readers waiting for new messages listen here. */
+  onConfirmed(listener: (confirmedOffset: number) => void): void {
+    this.#commitLog.onConfirmed(listener);
+  }
+
+  /** Flushes everything, writes the clean-shutdown checkpoint and removes the abort file. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#checkpointTimer !== undefined) this.#clock.clearInterval(this.#checkpointTimer);
+    await this.#checkpointRun;
+    await this.#commitLog.flush();
+    await this.#queues.flushAll();
+    const failure = this.#commitLog.failure;
+    if (failure === undefined) {
+      await this.#saveCheckpoint(this.#commitLog.maxOffset);
+      await this.#disk.remove(this.config.abortFile);
+      await this.#disk.syncDirectory(this.config.storePathRootDir);
+    }
+    await this.#queues.closeAll();
+    await this.#commitLog.close();
+    await this.#checkpoint.close();
+  }
+
+  #dispatch(request: DispatchRequest): void {
+    dispatchToQueue(this.#queues, request);
+    for (const listener of this.#dispatchListeners) listener(request);
+  }
+
+  #refusal(): PutMessageResult | undefined {
+    if (this.#closed) {
+      return failed(
+        'SERVICE_NOT_AVAILABLE',
+        new KeelError(StoreErrorCodes.CLOSED, 'the message store is shut down; retry on another broker'),
+      );
+    }
+    if (this.#commitLog.failure !== undefined) {
+      return failed(
+        'SERVICE_NOT_AVAILABLE',
+        new KeelError(
+          StoreErrorCodes.NOT_WRITABLE,
+          'the commit log failed a write or fdatasync and accepts no more messages; check the disk and restart the broker',
+          { cause: this.#commitLog.failure },
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  #periodicCheckpoint(): void {
+    if (this.#checkpointRun !== undefined || this.#closed) return;
+    this.#checkpointRun = this.#saveCheckpoint(-1)
+      .catch((error: unknown) => {
+        // A failed checkpoint costs only recovery time (recovery starts from the previous one), so
+        // the store keeps running; the next period tries again.
+        process.emitWarning(`checkpoint failed: ${String(error)}`, 'KeelStoreWarning');
+      })
+      .finally(() => {
+        this.#checkpointRun = undefined;
+      });
+  }
+
+  /**
+   * Records how far the consume queues are durable. Order matters: take the commit log's durable
+   * offset first (every record below it is already dispatched), then flush the queues, then write
+   * it; recovery re-dispatches from there.
+   */
+  async #saveCheckpoint(cleanEndOffset: number): Promise<void> {
+    const durable = cleanEndOffset >= 0 ? cleanEndOffset : await this.#commitLog.flush();
+    await this.#queues.flushAll();
+    const now = this.#clock.now();
+    await this.#checkpoint.save({
+      dispatchedDurableOffset: durable,
+      cleanEndOffset,
+      physicMsgTimestamp: now,
+      logicsMsgTimestamp: now,
+    });
+  }
+}
+
+function dispatchToQueue(queues: ConsumeQueueTable, request: DispatchRequest): void {
+  if (!isConsumable(request.transactionType)) return;
+  queues
+    .findOrCreate(request.topic, request.queueId)
+    .put(request.queueOffset, request.commitLogOffset, request.size, request.tagsCode);
+}
+
+function failed(status: PutMessageStatus, error: KeelError): PutMessageResult {
+  return { status, physicalOffset: -1, queueOffset: -1, totalSize: 0, storeTimestamp: 0, error };
+}
+
+function isPropertiesError(error: unknown): boolean {
+  return error instanceof KeelError && error.code === MessageErrorCodes.PROPERTIES_TOO_LONG;
+}
+
+function toKeelError(error: unknown): KeelError {
+  if (error instanceof KeelError) return error;
+  return new KeelError('STORE_IO_ERROR', `store I/O failed: ${String(error)}`, { cause: error });
+}

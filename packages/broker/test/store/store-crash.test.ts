@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { systemClock } from '../../src/common/clock';
+import { decodeStoredMessage } from '../../src/protocol/message/stored-message-decoder';
+import { NodeDisk } from '../../src/store/disk/node-disk';
+import { defaultStoreConfig } from '../../src/store/message-store-config';
+import { MessageStore } from '../../src/store/message-store';
+
+// Plain JS helpers shared with the child process (which runs the built store).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { TOPIC, crashTestBody } = require('./crash/crash-message.js') as {
+  TOPIC: string;
+  crashTestBody: (n: number) => Buffer;
+};
+
+const ROUNDS = Number(process.env.KEEL_CRASH_ROUNDS ?? 20);
+const CHILD = join(__dirname, 'crash', 'append-child.js');
+
+interface Ack {
+  readonly n: number;
+  readonly queueId: number;
+  readonly queueOffset: number;
+}
+
+/** Runs the child until it has acknowledged some puts, SIGKILLs it at a random moment, returns its acks. */
+async function runAndKill(dir: string, first: number): Promise<Ack[]> {
+  const child = spawn(process.execPath, [CHILD, dir, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const acks: Ack[] = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const killAfterAcks = 50 + Math.floor(Math.random() * 2000);
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    const [kind, n, queueId, queueOffset] = line.split(' ');
+    if (kind !== 'ack') return;
+    acks.push({ n: Number(n), queueId: Number(queueId), queueOffset: Number(queueOffset) });
+    if (acks.length === killAfterAcks) child.kill('SIGKILL');
+  });
+  // 'close' comes after the process exited and its stdout was read to the end: every ack is in.
+  await new Promise<void>((resolve) => child.on('close', () => resolve()));
+  if (acks.length < killAfterAcks) throw new Error(`child exited before it was killed: ${stderr}`);
+  return acks;
+}
+
+describe('store crash safety (SIGKILL of a SYNC_FLUSH writer)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'keel-crash-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`keeps every acknowledged message over ${ROUNDS} kill rounds, and queues agree with the log`, async () => {
+    const acknowledged = new Map<number, Ack>();
+    let next = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const acks = await runAndKill(dir, next);
+      for (const ack of acks) acknowledged.set(ack.n, ack);
+      next += 1_000_000;
+
+      const store = await MessageStore.open({
+        disk: new NodeDisk(),
+        clock: systemClock,
+        config: defaultStoreConfig(dir, {
+          flushDiskType: 'SYNC_FLUSH',
+          mappedFileSizeCommitLog: 256 * 1024,
+          mappedFileSizeConsumeQueue: 20 * 1000,
+        }),
+      });
+      expect(store.recovery.kind).toBe('crash');
+      if (process.env.KEEL_CRASH_DEBUG)
+        process.stderr.write(`round ${round}: ${JSON.stringify(store.recovery)} acks=${acks.length}\n`);
+      const seen = new Map<string, number>();
+      for (let queueId = 0; queueId < 4; queueId++) {
+        let offset = store.minOffsetInQueue(TOPIC, queueId);
+        for (;;) {
+          const got = await store.getMessage(TOPIC, queueId, offset, { maxMessages: 256, maxBytes: 4 << 20 });
+          if (got.status !== 'FOUND') break;
+          for (const record of got.records) {
+            const decoded = decodeStoredMessage(record, 0, { checkCrc: true });
+            if (decoded.kind !== 'message')
+              throw new Error(`queue ${queueId} points at a ${decoded.kind} record`);
+            const { message } = decoded;
+            expect(message.topic).toBe(TOPIC);
+            expect(message.queueId).toBe(queueId);
+            const n = Number(/^m(\d+):/.exec(message.body?.toString() ?? '')?.[1]);
+            expect(message.body).toEqual(crashTestBody(n));
+            seen.set(`${queueId}:${message.queueOffset}`, n);
+          }
+          offset = got.nextBeginOffset;
+        }
+      }
+      for (const ack of acknowledged.values()) {
+        expect(seen.get(`${ack.queueId}:${ack.queueOffset}`)).toBe(ack.n);
+      }
+      await store.close();
+    }
+  }, 600_000);
+});
