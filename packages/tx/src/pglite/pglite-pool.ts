@@ -63,6 +63,7 @@ async function runQuery<R>(
     const results = await pglite.exec(text, options);
     // PGlite answers even an empty string with one (empty) result, so `last` is always there.
     const last: Results = results.at(-1) ?? { rows: [], fields: [] };
+    // Rows are typed by the caller's word, as in pg: nothing here checks them against R.
     return toPgResult(last, text) as PgCompatibleResult<R>;
   }
   return toPgResult(await pglite.query<R>(text, toPgParams(params), options), text);
