@@ -70,9 +70,8 @@ describe('store crash safety (SIGKILL of a SYNC_FLUSH writer)', () => {
         }),
       });
       expect(store.recovery.kind).toBe('crash');
-      if (process.env.KEEL_CRASH_DEBUG)
-        process.stderr.write(`round ${round}: ${JSON.stringify(store.recovery)} acks=${acks.length}\n`);
       const seen = new Map<string, number>();
+      const damaged: string[] = [];
       for (let queueId = 0; queueId < 4; queueId++) {
         let offset = store.minOffsetInQueue(TOPIC, queueId);
         for (;;) {
@@ -83,18 +82,24 @@ describe('store crash safety (SIGKILL of a SYNC_FLUSH writer)', () => {
             if (decoded.kind !== 'message')
               throw new Error(`queue ${queueId} points at a ${decoded.kind} record`);
             const { message } = decoded;
-            expect(message.topic).toBe(TOPIC);
-            expect(message.queueId).toBe(queueId);
             const n = Number(/^m(\d+):/.exec(message.body?.toString() ?? '')?.[1]);
-            expect(message.body).toEqual(crashTestBody(n));
+            // Collect and assert once: Jest's deep equality on thousands of buffers is very slow.
+            const intact =
+              message.topic === TOPIC &&
+              message.queueId === queueId &&
+              message.body?.equals(crashTestBody(n));
+            if (intact !== true) damaged.push(`${queueId}:${message.queueOffset} (message ${n})`);
             seen.set(`${queueId}:${message.queueOffset}`, n);
           }
           offset = got.nextBeginOffset;
         }
       }
-      for (const ack of acknowledged.values()) {
-        expect(seen.get(`${ack.queueId}:${ack.queueOffset}`)).toBe(ack.n);
-      }
+      const lost = [...acknowledged.values()].filter(
+        (ack) => seen.get(`${ack.queueId}:${ack.queueOffset}`) !== ack.n,
+      );
+      expect(damaged).toEqual([]);
+      expect(lost).toEqual([]);
+      expect(acknowledged.size).toBeGreaterThan(0);
       await store.close();
     }
   }, 600_000);
