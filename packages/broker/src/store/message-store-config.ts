@@ -27,6 +27,12 @@ export interface MessageStoreConfig {
   readonly flushIntervalConsumeQueue: number;
   /** Keel: capacity of one in-memory write chunk of the commit log. */
   readonly commitLogWriteChunkBytes: number;
+  /** Index messages by key and UNIQ_KEY (QUERY_MESSAGE). */
+  readonly messageIndexEnable: boolean;
+  /** Hash slots per index file (default 5,000,000). */
+  readonly maxHashSlotNum: number;
+  /** Entries per index file (default 20,000,000). */
+  readonly maxIndexNum: number;
 }
 
 export const DEFAULT_COMMIT_LOG_SEGMENT_BYTES = 1024 * 1024 * 1024;
@@ -53,6 +59,9 @@ export function defaultStoreConfig(
     syncFlushTimeout: 5000,
     flushIntervalConsumeQueue: 1000,
     commitLogWriteChunkBytes: 4 * 1024 * 1024,
+    messageIndexEnable: true,
+    maxHashSlotNum: 5_000_000,
+    maxIndexNum: 20_000_000,
     ...overrides,
   };
 }

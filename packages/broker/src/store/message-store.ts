@@ -18,6 +18,10 @@ import { getMessage, type GetMessageLimits, type GetMessageResult } from './get-
 import type { MessageStoreConfig } from './message-store-config';
 import { StoreErrorCodes } from './store-errors';
 import { recoverStore, type RecoveryReport } from './store-recovery';
+import { IndexService } from './index/index-service';
+import type { IndexTransactionType } from './index/index-dispatch';
+import { offsetByTime, readRecordAt, storeTimestampAt } from './store-lookups';
+import { MessageSysFlag, type TransactionType } from '../protocol/message/message-sys-flag';
 
 /** RocketMQ's PutMessageStatus, as far as a single store produces them. */
 export type PutMessageStatus =
@@ -67,6 +71,8 @@ export class MessageStore {
   readonly #commitLog: CommitLog;
   readonly #queues: ConsumeQueueTable;
   readonly #checkpoint: StoreCheckpoint;
+  readonly #index: IndexService | undefined;
+  #indexFailures = 0;
   readonly #dispatchListeners: Array<(request: DispatchRequest) => void> = [];
   #checkpointTimer: TimerHandle | undefined;
   #checkpointRun: Promise<void> | undefined;
@@ -78,6 +84,7 @@ export class MessageStore {
       commitLog: CommitLog;
       queues: ConsumeQueueTable;
       checkpoint: StoreCheckpoint;
+      index: IndexService | undefined;
       recovery: RecoveryReport;
     },
   ) {
@@ -87,6 +94,7 @@ export class MessageStore {
     this.#commitLog = parts.commitLog;
     this.#queues = parts.queues;
     this.#checkpoint = parts.checkpoint;
+    this.#index = parts.index;
     this.recovery = parts.recovery;
   }
 
@@ -112,10 +120,26 @@ export class MessageStore {
       config.storePathConsumeQueue,
       config.mappedFileSizeConsumeQueue,
     );
-    const recovery = await recoverStore(commitLog, queues, checkpoint, abortFileExists, (request) =>
-      dispatchToQueue(queues, request),
-    );
-    const store = new MessageStore(options, { commitLog, queues, checkpoint, recovery });
+    const index = config.messageIndexEnable
+      ? await IndexService.open({
+          disk,
+          clock,
+          storePathRootDir: config.storePathRootDir,
+          maxHashSlotNum: config.maxHashSlotNum,
+          maxIndexNum: config.maxIndexNum,
+          // Derived data must never be more durable than the log it points into.
+          ensureCommitLogDurable: async (endPhyOffset) => {
+            if (commitLog.flushedOffset <= endPhyOffset) await commitLog.flush();
+          },
+        })
+      : undefined;
+    const rebuilt: Promise<void>[] = [];
+    const recovery = await recoverStore(commitLog, queues, checkpoint, abortFileExists, (request) => {
+      dispatchToQueue(queues, request);
+      if (index !== undefined) rebuilt.push(index.buildIndex(indexRequest(request)));
+    });
+    await Promise.all(rebuilt);
+    const store = new MessageStore(options, { commitLog, queues, checkpoint, index, recovery });
     // From here until a clean close, a crash must be detectable: the abort file says so.
     const abort = await disk.open(config.abortFile);
     await abort.close();
@@ -200,6 +224,55 @@ export class MessageStore {
     return this.#commitLog.read(commitLogOffset, size);
   }
 
+  /**
+   * Records stored under `key` (a KEYS value or the UNIQ_KEY) in `topic` between two store times,
+   * newest first (QUERY_MESSAGE). Like RocketMQ's broker this matches key hashes: callers keep the
+   * records whose key really matches.
+   */
+  async queryMessage(
+    topic: string,
+    key: string,
+    maxNum: number,
+    beginMs: number,
+    endMs: number,
+  ): Promise<{ records: Buffer[]; indexLastUpdateTimestampMs: number; indexLastUpdatePhyOffset: number }> {
+    if (this.#index === undefined)
+      return { records: [], indexLastUpdateTimestampMs: 0, indexLastUpdatePhyOffset: 0 };
+    const found = await this.#index.queryOffsets(topic, key, maxNum, beginMs, endMs);
+    const records: Buffer[] = [];
+    for (const offset of found.phyOffsets) {
+      const record = await readRecordAt(this.#commitLog, offset);
+      if (record !== undefined) records.push(record);
+    }
+    return {
+      records,
+      indexLastUpdateTimestampMs: found.indexLastUpdateTimestampMs,
+      indexLastUpdatePhyOffset: found.indexLastUpdatePhyOffset,
+    };
+  }
+
+  /** The first queue offset stored at or after `timestampMs` (SEARCH_OFFSET_BY_TIMESTAMP). */
+  async offsetInQueueByTime(topic: string, queueId: number, timestampMs: number): Promise<number> {
+    const queue = this.#queues.find(topic, queueId);
+    return queue === undefined ? 0 : offsetByTime(this.#commitLog, queue, timestampMs);
+  }
+
+  /** Store time of the oldest message kept in a queue (GET_EARLIEST_MSG_STORETIME), or -1. */
+  async earliestMessageTime(topic: string, queueId: number): Promise<number> {
+    const queue = this.#queues.find(topic, queueId);
+    if (queue === undefined) return -1;
+    for (const entry of await queue.read(queue.minOffset, 32)) {
+      const stored = await storeTimestampAt(this.#commitLog, entry.commitLogOffset);
+      if (stored !== undefined) return stored;
+    }
+    return -1;
+  }
+
+  /** Lookups by key that will miss records because indexing them failed (see warnings). */
+  get indexFailures(): number {
+    return this.#indexFailures;
+  }
+
   maxOffsetInQueue(topic: string, queueId: number): number {
     return this.#queues.find(topic, queueId)?.visibleMaxOffset(this.#commitLog.confirmedOffset) ?? 0;
   }
@@ -242,12 +315,24 @@ export class MessageStore {
       await this.#disk.syncDirectory(this.config.storePathRootDir);
     }
     await this.#queues.closeAll();
+    await this.#index?.close();
     await this.#commitLog.close();
     await this.#checkpoint.close();
   }
 
   #dispatch(request: DispatchRequest): void {
     dispatchToQueue(this.#queues, request);
+    if (this.#index !== undefined) {
+      this.#index.buildIndex(indexRequest(request)).catch((error: unknown) => {
+        // The message is stored and consumable; only lookups by key miss it. Counted and reported,
+        // and recovery after a restart re-indexes from the checkpoint.
+        this.#indexFailures++;
+        process.emitWarning(
+          `indexing ${request.topic} record at ${request.commitLogOffset} failed: ${String(error)}`,
+          'KeelStoreWarning',
+        );
+      });
+    }
     for (const listener of this.#dispatchListeners) listener(request);
   }
 
@@ -292,12 +377,14 @@ export class MessageStore {
   async #saveCheckpoint(cleanEndOffset: number): Promise<void> {
     const durable = cleanEndOffset >= 0 ? cleanEndOffset : await this.#commitLog.flush();
     await this.#queues.flushAll();
+    const indexed = await this.#index?.flush();
     const now = this.#clock.now();
     await this.#checkpoint.save({
       dispatchedDurableOffset: durable,
       cleanEndOffset,
       physicMsgTimestamp: now,
       logicsMsgTimestamp: now,
+      indexMsgTimestamp: indexed?.endTimestampMs ?? this.#checkpoint.state.indexMsgTimestamp,
     });
   }
 }
@@ -307,6 +394,24 @@ function dispatchToQueue(queues: ConsumeQueueTable, request: DispatchRequest): v
   queues
     .findOrCreate(request.topic, request.queueId)
     .put(request.queueOffset, request.commitLogOffset, request.size, request.tagsCode);
+}
+
+const INDEX_TRANSACTION_TYPES: Record<TransactionType, IndexTransactionType> = {
+  [MessageSysFlag.TRANSACTION_NOT_TYPE]: 'NOT_TYPE',
+  [MessageSysFlag.TRANSACTION_PREPARED_TYPE]: 'PREPARED',
+  [MessageSysFlag.TRANSACTION_COMMIT_TYPE]: 'COMMIT',
+  [MessageSysFlag.TRANSACTION_ROLLBACK_TYPE]: 'ROLLBACK',
+};
+
+function indexRequest(request: DispatchRequest) {
+  return {
+    topic: request.topic,
+    commitLogOffset: request.commitLogOffset,
+    storeTimestampMs: request.storeTimestamp,
+    transactionType: INDEX_TRANSACTION_TYPES[request.transactionType],
+    ...(request.keys === undefined ? {} : { keys: request.keys }),
+    ...(request.uniqKey === undefined ? {} : { uniqKey: request.uniqKey }),
+  };
 }
 
 function failed(status: PutMessageStatus, error: KeelError): PutMessageResult {

@@ -50,6 +50,8 @@ export function smallConfig(overrides: Partial<MessageStoreConfig> = {}): Messag
     mappedFileSizeCommitLog: 4096,
     mappedFileSizeConsumeQueue: 20 * 16,
     commitLogWriteChunkBytes: 1024,
+    maxHashSlotNum: 64,
+    maxIndexNum: 256,
     ...overrides,
   });
 }
