@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { FlushDiskType } from './commitlog/commit-log';
+import { DEFAULT_RETENTION_CONFIG, type RetentionConfig } from './retention/retention-config';
 
 /**
  * The store's settings, named as in RocketMQ's MessageStoreConfig (so a broker.properties file
@@ -33,6 +34,8 @@ export interface MessageStoreConfig {
   readonly maxHashSlotNum: number;
   /** Entries per index file (default 20,000,000). */
   readonly maxIndexNum: number;
+  /** When old segments are deleted and when a full disk refuses writes (retention-config.ts). */
+  readonly retention: RetentionConfig;
 }
 
 export const DEFAULT_COMMIT_LOG_SEGMENT_BYTES = 1024 * 1024 * 1024;
@@ -62,6 +65,7 @@ export function defaultStoreConfig(
     messageIndexEnable: true,
     maxHashSlotNum: 5_000_000,
     maxIndexNum: 20_000_000,
+    retention: DEFAULT_RETENTION_CONFIG,
     ...overrides,
   };
 }

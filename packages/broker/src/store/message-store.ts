@@ -19,6 +19,11 @@ import type { MessageStoreConfig } from './message-store-config';
 import { StoreErrorCodes } from './store-errors';
 import { recoverStore, type RecoveryReport } from './store-recovery';
 import { IndexService } from './index/index-service';
+import {
+  RetentionService,
+  type RetentionPassReport,
+  type RetentionStatus,
+} from './retention/retention-service';
 import type { IndexTransactionType } from './index/index-dispatch';
 import { offsetByTime, readRecordAt, storeTimestampAt } from './store-lookups';
 import { MessageSysFlag, type TransactionType } from '../protocol/message/message-sys-flag';
@@ -72,6 +77,7 @@ export class MessageStore {
   readonly #queues: ConsumeQueueTable;
   readonly #checkpoint: StoreCheckpoint;
   readonly #index: IndexService | undefined;
+  #retention: RetentionService | undefined;
   #indexFailures = 0;
   readonly #dispatchListeners: Array<(request: DispatchRequest) => void> = [];
   #checkpointTimer: TimerHandle | undefined;
@@ -149,6 +155,31 @@ export class MessageStore {
       () => store.#periodicCheckpoint(),
       config.flushIntervalConsumeQueue,
     );
+    store.#retention = new RetentionService({
+      config: config.retention,
+      clock,
+      disk,
+      commitLog,
+      queues,
+      index,
+      usagePaths: [config.storePathCommitLog, config.storePathConsumeQueue],
+      onError: (error) => {
+        process.emitWarning(
+          `retention step ${error.step} on ${error.subject} failed: ${String(error.cause)}`,
+          'KeelStoreWarning',
+        );
+      },
+      onDiskFullChange: (status) => {
+        const usage = `${(100 * (status.usedSpaceRatio ?? 0)).toFixed(1)}%`;
+        process.emitWarning(
+          status.diskFull
+            ? `disk of ${status.usedSpacePath ?? 'the store'} is ${usage} full: the store refuses new messages`
+            : `disk usage is back to ${usage}: the store accepts messages again`,
+          'KeelStoreWarning',
+        );
+      },
+    });
+    await store.#retention.start();
     return store;
   }
 
@@ -268,6 +299,19 @@ export class MessageStore {
     return -1;
   }
 
+  /** Deletes expired commit-log segments now (DELETE_EXPIRED_COMMITLOG): RocketMQ's 20 passes. */
+  deleteExpiredCommitLog(): Promise<RetentionPassReport> {
+    if (this.#retention === undefined || this.#closed) {
+      return Promise.reject(new KeelError(StoreErrorCodes.CLOSED, 'the message store is shut down'));
+    }
+    return this.#retention.deleteExpiredNow();
+  }
+
+  /** Disk usage, the refuse-writes state and what retention has deleted. */
+  retentionStatus(): RetentionStatus | undefined {
+    return this.#retention?.status();
+  }
+
   /** Lookups by key that will miss records because indexing them failed (see warnings). */
   get indexFailures(): number {
     return this.#indexFailures;
@@ -304,6 +348,7 @@ export class MessageStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#retention?.close();
     if (this.#checkpointTimer !== undefined) this.#clock.clearInterval(this.#checkpointTimer);
     await this.#checkpointRun;
     await this.#commitLog.flush();
@@ -353,6 +398,8 @@ export class MessageStore {
         ),
       );
     }
+    const diskFull = this.#retention?.diskFullError();
+    if (diskFull !== undefined) return failed('SERVICE_NOT_AVAILABLE', diskFull);
     return undefined;
   }
 

@@ -19,8 +19,8 @@ export interface RecoveryReport {
  * Clean restart (no abort file, checkpoint written at shutdown): the checkpoint holds the end of the
  * log, so nothing is scanned. After a crash: every record from the checkpoint's
  * dispatchedDurableOffset on is verified (magic, sizes, CRC, position); the log is cut after the
- * last good record; queue entries pointing past the cut are dropped; then the verified records are
- * dispatched again (queues skip the entries they already hold).
+ * last good record; queue entries written since the checkpoint are dropped (they may be torn or
+ * garbage); then the records from the checkpoint on are dispatched again.
  */
 export async function recoverStore(
   commitLog: CommitLog,
@@ -56,9 +56,20 @@ export async function recoverStore(
     commitLog.minOffset,
     checkpoint.hadValidExtension ? Math.min(state.dispatchedDurableOffset, extentEnd) : commitLog.minOffset,
   );
-  const verified = await commitLog.scan(fromOffset, () => undefined);
+  const verified = await commitLog.verify(fromOffset);
   await commitLog.truncateTo(verified.end);
-  for (const queue of queues.all()) await queue.truncateFromCommitLogEnd(verified.end);
+  for (const queue of queues.all()) {
+    await queue.dropEntriesFrom(fromOffset, async (entry) => {
+      const record = await commitLog.readMessage(entry.commitLogOffset, entry.size);
+      return (
+        record !== undefined &&
+        record.totalSize === entry.size &&
+        record.topic === queue.topic &&
+        record.queueId === queue.queueId &&
+        record.queueOffset === entry.queueOffset
+      );
+    });
+  }
   let redispatchedRecords = 0;
   await commitLog.scan(fromOffset, (message) => {
     dispatch(dispatchRequestFromRecord(message));

@@ -69,7 +69,9 @@ export interface DecodeStoredMessageOptions {
 
 const DEFAULT_OPTIONS: DecodeStoredMessageOptions = Object.freeze({});
 
-function corrupt(reason: StoredMessageCorruption, detail: string): StoredMessageReadResult {
+type CorruptResult = Extract<StoredMessageReadResult, { kind: 'corrupt' }>;
+
+function corrupt(reason: StoredMessageCorruption, detail: string): CorruptResult {
   return { kind: 'corrupt', reason, detail };
 }
 
@@ -105,14 +107,27 @@ export function decodeStoredMessage(
   return decodeWholeRecord(source, offset, totalSize, options);
 }
 
-// The record [offset, offset + totalSize) is inside `source` and at least MIN_RECORD_SIZE long;
-// every read below stays inside it.
-function decodeWholeRecord(
+/** Where the variable-length fields of a record lie; filled by {@link locateFields}. */
+interface FieldPositions {
+  bodyStart: number;
+  bodyLength: number;
+  topicStart: number;
+  topicLength: number;
+  propertiesStart: number;
+  propertiesLength: number;
+}
+
+/**
+ * Checks the sizes of the record [offset, offset + totalSize) (inside `source`, at least
+ * MIN_RECORD_SIZE long) and the range of its longs, and fills `at` with its field positions. Shared
+ * by the full decode and by the allocation-free verification that recovery runs on every record.
+ */
+function locateFields(
   source: Buffer,
   offset: number,
   totalSize: number,
-  options: DecodeStoredMessageOptions,
-): StoredMessageReadResult {
+  at: FieldPositions,
+): CorruptResult | undefined {
   const sysFlag = source.readInt32BE(offset + SYS_FLAG_OFFSET);
   const fixedSize = fixedPartSize(sysFlag);
   if (totalSize < fixedSize) {
@@ -121,43 +136,34 @@ function decodeWholeRecord(
       `total size ${totalSize} is below the ${fixedSize} bytes of fixed fields`,
     );
   }
-  const queueOffset = readJavaLong(source, offset + QUEUE_OFFSET_OFFSET);
-  const physicalOffset = readJavaLong(source, offset + PHYSICAL_OFFSET_OFFSET);
-  const bornTimestamp = readJavaLong(source, offset + BORN_TIMESTAMP_OFFSET);
-  const bornHost: HostAddress = readHostAddress(source, offset + BORN_HOST_OFFSET, isBornHostV6(sysFlag));
-  let p = offset + BORN_HOST_OFFSET + bornHostSize(sysFlag);
-  const storeTimestamp = readJavaLong(source, p);
-  p += LONG_SIZE;
-  const storeHost: HostAddress = readHostAddress(source, p, isStoreHostV6(sysFlag));
-  p += storeHostSize(sysFlag);
-  const reconsumeTimes = source.readInt32BE(p);
-  p += INT_SIZE;
-  const preparedTransactionOffset = readJavaLong(source, p);
-  p += LONG_SIZE;
+  const storeTimestampAt = offset + BORN_HOST_OFFSET + bornHostSize(sysFlag);
+  const preparedAt = storeTimestampAt + LONG_SIZE + storeHostSize(sysFlag) + INT_SIZE;
   if (
-    !Number.isSafeInteger(queueOffset) ||
-    !Number.isSafeInteger(physicalOffset) ||
-    !Number.isSafeInteger(bornTimestamp) ||
-    !Number.isSafeInteger(storeTimestamp) ||
-    !Number.isSafeInteger(preparedTransactionOffset)
+    !Number.isSafeInteger(readJavaLong(source, offset + QUEUE_OFFSET_OFFSET)) ||
+    !Number.isSafeInteger(readJavaLong(source, offset + PHYSICAL_OFFSET_OFFSET)) ||
+    !Number.isSafeInteger(readJavaLong(source, offset + BORN_TIMESTAMP_OFFSET)) ||
+    !Number.isSafeInteger(readJavaLong(source, storeTimestampAt)) ||
+    !Number.isSafeInteger(readJavaLong(source, preparedAt))
   ) {
     return corrupt('long-out-of-range', 'a long field is beyond ±(2^53 - 1)');
   }
-
   // Each variable length is bounded by what the fixed fields leave of TOTALSIZE before it is used.
+  let p = preparedAt + LONG_SIZE;
   let room = totalSize - fixedSize;
   const bodyLength = source.readInt32BE(p);
   p += INT_SIZE;
   if (bodyLength < 0 || bodyLength > room) return corrupt('bad-field-length', `body length ${bodyLength}`);
   room -= bodyLength;
-  const bodyStart = p;
+  at.bodyStart = p;
+  at.bodyLength = bodyLength;
   p += bodyLength;
   const topicLength = source.readInt8(p);
   p += BYTE_SIZE;
   if (topicLength < 0 || topicLength > room)
     return corrupt('bad-field-length', `topic length ${topicLength}`);
   room -= topicLength;
-  const topic = source.toString('utf8', p, p + topicLength);
+  at.topicStart = p;
+  at.topicLength = topicLength;
   p += topicLength;
   const propertiesLength = source.readInt16BE(p);
   p += SHORT_SIZE;
@@ -170,33 +176,113 @@ function decodeWholeRecord(
       `total size ${totalSize} but the fields take ${totalSize - room + propertiesLength}`,
     );
   }
-  const properties = source.toString('utf8', p, p + propertiesLength);
+  at.propertiesStart = p;
+  at.propertiesLength = propertiesLength;
+  return undefined;
+}
 
-  const bodyCrc = source.readInt32BE(offset + BODY_CRC_OFFSET);
-  if (options.checkCrc === true) {
-    const actual = bodyCrc32(source.subarray(bodyStart, bodyStart + bodyLength));
-    if (actual !== bodyCrc) return corrupt('crc-mismatch', `body CRC ${actual}, record says ${bodyCrc}`);
-  }
+function checkBodyCrc(source: Buffer, offset: number, at: FieldPositions): CorruptResult | undefined {
+  const expected = source.readInt32BE(offset + BODY_CRC_OFFSET);
+  const actual = bodyCrc32(source.subarray(at.bodyStart, at.bodyStart + at.bodyLength));
+  return actual === expected
+    ? undefined
+    : corrupt('crc-mismatch', `body CRC ${actual}, record says ${expected}`);
+}
+
+function newPositions(): FieldPositions {
+  return {
+    bodyStart: 0,
+    bodyLength: 0,
+    topicStart: 0,
+    topicLength: 0,
+    propertiesStart: 0,
+    propertiesLength: 0,
+  };
+}
+
+function decodeWholeRecord(
+  source: Buffer,
+  offset: number,
+  totalSize: number,
+  options: DecodeStoredMessageOptions,
+): StoredMessageReadResult {
+  const at = newPositions();
+  const problem =
+    locateFields(source, offset, totalSize, at) ??
+    (options.checkCrc === true ? checkBodyCrc(source, offset, at) : undefined);
+  if (problem !== undefined) return problem;
+  const sysFlag = source.readInt32BE(offset + SYS_FLAG_OFFSET);
+  const storeTimestampAt = offset + BORN_HOST_OFFSET + bornHostSize(sysFlag);
+  const storeHostAt = storeTimestampAt + LONG_SIZE;
+  const reconsumeTimesAt = storeHostAt + storeHostSize(sysFlag);
   const message: DecodedStoredMessage = {
     totalSize,
-    bodyCrc,
+    bodyCrc: source.readInt32BE(offset + BODY_CRC_OFFSET),
     queueId: source.readInt32BE(offset + QUEUE_ID_OFFSET),
     flag: source.readInt32BE(offset + FLAG_OFFSET),
-    queueOffset,
-    physicalOffset,
+    queueOffset: readJavaLong(source, offset + QUEUE_OFFSET_OFFSET),
+    physicalOffset: readJavaLong(source, offset + PHYSICAL_OFFSET_OFFSET),
     sysFlag,
-    bornTimestamp,
-    bornHost,
-    storeTimestamp,
-    storeHost,
-    reconsumeTimes,
-    preparedTransactionOffset,
-    bodyLength,
-    body: options.withBody === false ? undefined : source.subarray(bodyStart, bodyStart + bodyLength),
-    topic,
-    properties,
+    bornTimestamp: readJavaLong(source, offset + BORN_TIMESTAMP_OFFSET),
+    bornHost: readHostAddress(source, offset + BORN_HOST_OFFSET, isBornHostV6(sysFlag)),
+    storeTimestamp: readJavaLong(source, storeTimestampAt),
+    storeHost: readHostAddress(source, storeHostAt, isStoreHostV6(sysFlag)),
+    reconsumeTimes: source.readInt32BE(reconsumeTimesAt),
+    preparedTransactionOffset: readJavaLong(source, reconsumeTimesAt + INT_SIZE),
+    bodyLength: at.bodyLength,
+    body:
+      options.withBody === false ? undefined : source.subarray(at.bodyStart, at.bodyStart + at.bodyLength),
+    topic: source.toString('utf8', at.topicStart, at.topicStart + at.topicLength),
+    properties: source.toString('utf8', at.propertiesStart, at.propertiesStart + at.propertiesLength),
   };
   return { kind: 'message', size: totalSize, message };
+}
+
+/** The outcome of {@link verifyStoredMessage}: like a decode, without materialising the message. */
+export type StoredMessageCheckResult =
+  | { readonly kind: 'message'; readonly size: number; readonly physicalOffset: number }
+  | Exclude<StoredMessageReadResult, { kind: 'message' }>;
+
+const scratchPositions = newPositions();
+
+/**
+ * Verifies the record at `offset` as {@link decodeStoredMessage} with `checkCrc` would (magic,
+ * sizes, field lengths, longs, body CRC) but creates no strings or objects for a valid record:
+ * recovery runs this over every byte of the log.
+ */
+export function verifyStoredMessage(
+  source: Buffer,
+  offset: number,
+  maxTotalSize?: number,
+): StoredMessageCheckResult {
+  if (!Number.isInteger(offset) || offset < 0 || offset > source.length) {
+    throw new RangeError(`offset ${offset} is outside the buffer of ${source.length} bytes`);
+  }
+  const available = source.length - offset;
+  if (available < BLANK_RECORD_SIZE) return { kind: 'incomplete', available, needed: BLANK_RECORD_SIZE };
+  const totalSize = source.readInt32BE(offset + TOTAL_SIZE_OFFSET);
+  const magic = source.readInt32BE(offset + MAGIC_OFFSET);
+  if (magic === BLANK_MAGIC_CODE) {
+    if (totalSize < BLANK_RECORD_SIZE) return corrupt('bad-total-size', `blank record of ${totalSize} bytes`);
+    return { kind: 'blank', size: totalSize };
+  }
+  if (magic !== MESSAGE_MAGIC_CODE) {
+    return corrupt('bad-magic', `magic code 0x${(magic >>> 0).toString(16).padStart(8, '0')}`);
+  }
+  if (totalSize < MIN_RECORD_SIZE) return corrupt('bad-total-size', `total size ${totalSize}`);
+  if (maxTotalSize !== undefined && totalSize > maxTotalSize) {
+    return corrupt('bad-total-size', `total size ${totalSize} is over the limit of ${maxTotalSize}`);
+  }
+  if (totalSize > available) return { kind: 'incomplete', available, needed: totalSize };
+  const problem =
+    locateFields(source, offset, totalSize, scratchPositions) ??
+    checkBodyCrc(source, offset, scratchPositions);
+  if (problem !== undefined) return problem;
+  return {
+    kind: 'message',
+    size: totalSize,
+    physicalOffset: readJavaLong(source, offset + PHYSICAL_OFFSET_OFFSET),
+  };
 }
 
 /** What {@link decodeStoredMessages} read, and why it stopped early if it did. */

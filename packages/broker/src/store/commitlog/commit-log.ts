@@ -7,6 +7,7 @@ import {
 import type { PreparedStoredMessage } from '../../protocol/message/stored-message';
 import {
   decodeStoredMessage,
+  verifyStoredMessage,
   type DecodedStoredMessage,
   type StoredMessageReadResult,
 } from '../../protocol/message/stored-message-decoder';
@@ -59,7 +60,8 @@ export class CommitLog {
   readonly #syncFlush: boolean;
   readonly #waiters: DurabilityWaiters;
   readonly #confirmedListeners: Array<(confirmedOffset: number) => void> = [];
-  #pumping = false;
+  #committing = false;
+  #syncing = false;
   #failure: unknown;
   #flushTimer: TimerHandle | undefined;
 
@@ -146,8 +148,8 @@ export class CommitLog {
   }
 
   /** Reads `size` bytes at `offset` (a record or a run of records); fewer past the end. */
-  read(offset: number, size: number): Promise<Buffer> {
-    return this.#log.read(offset, size);
+  read(offset: number, size: number, into?: Buffer): Promise<Buffer> {
+    return this.#log.read(offset, size, into);
   }
 
   /** Decodes the record at `offset`, or undefined when there is none or it is not readable yet. */
@@ -216,6 +218,72 @@ export class CommitLog {
     }
   }
 
+  /**
+   * Verifies the records from `fromOffset` as `scan` does, without decoding them, reading ahead
+   * while it checks: recovery runs this over the whole unverified part of the log. Returns the
+   * offset after the last valid record.
+   */
+  async verify(fromOffset: number): Promise<ScanOutcome> {
+    const buffers = [Buffer.allocUnsafeSlow(SCAN_WINDOW_BYTES), Buffer.allocUnsafeSlow(SCAN_WINDOW_BYTES)];
+    let spare = 0;
+    const readWindow = (start: number): Promise<{ start: number; bytes: Buffer }> => {
+      const target = buffers[spare]!;
+      spare = 1 - spare;
+      return this.read(start, SCAN_WINDOW_BYTES, target).then((bytes) => ({ start, bytes }));
+    };
+    let offset = Math.max(fromOffset, this.minOffset);
+    let verifiedBytes = 0;
+    let window = await readWindow(offset);
+    let ahead = readWindow(window.start + window.bytes.length);
+    for (;;) {
+      if (offset >= this.#log.writeOffset) {
+        await ahead;
+        return { end: offset, verifiedBytes, stop: 'end-of-log' };
+      }
+      const at = offset - window.start;
+      if (at >= window.bytes.length || at < 0) {
+        const next = await ahead;
+        window = next.start === offset ? next : await readWindow(offset);
+        if (window.bytes.length === 0) return { end: offset, verifiedBytes, stop: 'end-of-data' };
+        ahead = readWindow(window.start + window.bytes.length);
+        continue;
+      }
+      const result = verifyStoredMessage(window.bytes, at);
+      if (result.kind === 'incomplete') {
+        const segmentEnd = this.#log.segmentStartOf(offset) + this.#log.segmentSizeBytes;
+        const available = Math.min(segmentEnd, this.#log.writeOffset) - offset;
+        if (result.needed > available || at === 0) {
+          await ahead;
+          return { end: offset, verifiedBytes, stop: 'torn-record' };
+        }
+        // The record runs past the window: continue with a window that starts at the record.
+        await ahead;
+        window = {
+          start: offset,
+          bytes: await this.read(offset, Math.max(result.needed, SCAN_WINDOW_BYTES)),
+        };
+        ahead = readWindow(window.start + window.bytes.length);
+        continue;
+      }
+      if (result.kind === 'blank') {
+        offset = this.#log.segmentStartOf(offset) + this.#log.segmentSizeBytes;
+        continue;
+      }
+      if (result.kind === 'corrupt' || result.physicalOffset !== offset) {
+        await ahead;
+        const stop =
+          result.kind === 'message'
+            ? 'stale-record'
+            : result.reason === 'bad-magic'
+              ? 'end-of-data'
+              : 'corrupt';
+        return { end: offset, verifiedBytes, stop };
+      }
+      offset += result.size;
+      verifiedBytes += result.size;
+    }
+  }
+
   /** Sets the end of the log after recovery; see SegmentedFile.truncateTo. */
   truncateTo(end: number): Promise<void> {
     return this.#log.truncateTo(end);
@@ -247,42 +315,65 @@ export class CommitLog {
     this.#waiters.complete(this.#log.flushedOffset);
   }
 
-  /** Starts the write loop if it is not running; it runs until nothing is left to write. */
+  /**
+   * Starts the loops that are needed and not running. The commit loop hands appended bytes to the
+   * kernel as long as there are any; in SYNC_FLUSH mode the sync loop fdatasyncs what is committed,
+   * concurrently, so while one fdatasync runs the next group's bytes are already being written.
+   */
   #kick(): void {
-    if (this.#pumping || this.#failure !== undefined) return;
-    this.#pumping = true;
-    // Deferred so that every record appended in this tick shares the first write.
-    queueMicrotask(() => void this.#pump());
+    if (this.#failure !== undefined) return;
+    if (!this.#committing) {
+      this.#committing = true;
+      // Deferred so that every record appended in this tick shares the first write.
+      queueMicrotask(() => void this.#commitLoop());
+    }
+    if (this.#syncFlush && !this.#syncing) {
+      this.#syncing = true;
+      queueMicrotask(() => void this.#syncLoop());
+    }
   }
 
-  async #pump(): Promise<void> {
+  async #commitLoop(): Promise<void> {
     try {
-      while (this.#log.committedOffset < this.#log.writeOffset || this.#waiters.size > 0) {
-        if (this.#syncFlush) {
-          await this.#log.flush();
-        } else {
-          await this.#log.commit();
-        }
+      while (this.#failure === undefined && this.#log.committedOffset < this.#log.writeOffset) {
+        await this.#log.commit();
+        if (!this.#syncFlush) this.#notifyConfirmed();
+      }
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      this.#committing = false;
+    }
+  }
+
+  async #syncLoop(): Promise<void> {
+    try {
+      while (this.#failure === undefined && this.#log.flushedOffset < this.#log.writeOffset) {
+        if (this.#log.committedOffset <= this.#log.flushedOffset) await this.#log.commit();
+        await this.#log.syncCommitted();
         this.#notifyConfirmed();
       }
     } catch (error) {
-      // After a failed write or fdatasync the kernel may have dropped the pages: nothing written
-      // since the last good flush can be promised any more, and writing on would hide that.
-      this.#failure = error;
-      this.#waiters.failAll(error);
+      this.#fail(error);
     } finally {
-      this.#pumping = false;
+      this.#syncing = false;
     }
+  }
+
+  /**
+   * After a failed write or fdatasync the kernel may have dropped the pages: nothing written since
+   * the last good flush can be promised any more, and writing on would hide that.
+   */
+  #fail(error: unknown): void {
+    this.#failure ??= error;
+    this.#waiters.failAll(error);
   }
 
   #periodicFlush(): void {
     if (this.#failure !== undefined || this.#log.flushedOffset >= this.#log.writeOffset) return;
     this.#log.flush().then(
       () => this.#notifyConfirmed(),
-      (error: unknown) => {
-        this.#failure = error;
-        this.#waiters.failAll(error);
-      },
+      (error: unknown) => this.#fail(error),
     );
   }
 

@@ -159,14 +159,25 @@ export class ConsumeQueue {
     return entry?.queueOffset === queueOffset ? entry : undefined;
   }
 
-  /** Drops entries that point at or past `commitLogEnd` (after the commit log lost its tail). */
-  async truncateFromCommitLogEnd(commitLogEnd: number): Promise<void> {
+  /**
+   * Crash recovery: keeps only the entries written before the last checkpoint, which are durable
+   * and whole, so that re-dispatch from `redispatchFrom` rebuilds the rest. Entries written after
+   * it may be lost, torn or garbage (a torn offset can even point below `redispatchFrom`), so the
+   * walk goes back from the end, dropping every entry until one points below `redispatchFrom` and
+   * `isIntact` confirms it against the commit log; everything before that one is older still.
+   */
+  async dropEntriesFrom(
+    redispatchFrom: number,
+    isIntact: (entry: ConsumeQueueEntry) => Promise<boolean>,
+  ): Promise<void> {
     let end = this.maxOffset;
     while (end > this.minOffset) {
       const entry = await this.entryAt(end - 1);
       if (
-        entry === undefined ||
-        (entry.size !== CQ_BLANK_SIZE && entry.commitLogOffset + entry.size <= commitLogEnd)
+        entry !== undefined &&
+        entry.size !== CQ_BLANK_SIZE &&
+        entry.commitLogOffset < redispatchFrom &&
+        (await isIntact(entry))
       ) {
         break;
       }
@@ -175,9 +186,7 @@ export class ConsumeQueue {
     if (end === this.maxOffset) return;
     await this.#log.commit();
     await this.#log.truncateTo(end * CQ_ENTRY_SIZE);
-    this.#pendingEnds = this.#pendingEnds
-      .slice(this.#pendingHead)
-      .filter((pendingEnd) => pendingEnd <= commitLogEnd);
+    this.#pendingEnds = [];
     this.#pendingHead = 0;
     this.#maxPhysicalOffset = end > 0 ? await lastRealEntryEnd(this.#log, end * CQ_ENTRY_SIZE) : -1;
   }
