@@ -25,6 +25,7 @@ import {
   type RetentionStatus,
 } from './retention/retention-service';
 import type { IndexTransactionType } from './index/index-dispatch';
+import { checkStorableText } from './message-validation';
 import { offsetByTime, readRecordAt, storeTimestampAt } from './store-lookups';
 import { MessageSysFlag, type TransactionType } from '../protocol/message/message-sys-flag';
 
@@ -187,6 +188,8 @@ export class MessageStore {
   async putMessage(request: PutMessageRequest): Promise<PutMessageResult> {
     const refused = this.#refusal();
     if (refused !== undefined) return refused;
+    const invalidText = checkStorableText(request.fields.topic, request.fields.properties);
+    if (invalidText !== undefined) return failed('MESSAGE_ILLEGAL', invalidText);
     let prepared: PreparedStoredMessage;
     try {
       prepared = prepareStoredMessage(request.fields);

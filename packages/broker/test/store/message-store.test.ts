@@ -129,3 +129,20 @@ describe('MessageStore', () => {
     await store.close();
   });
 });
+
+describe('MessageStore input checks', () => {
+  it('refuses topics outside RocketMQ’s alphabet and NUL in properties, naming the fix', async () => {
+    const store = await openStore();
+    const badTopic = await store.putMessage(putRequest({ topic: 'orders/eu' }));
+    expect(badTopic.status).toBe('MESSAGE_ILLEGAL');
+    expect(badTopic.error?.code).toBe('TOPIC_INVALID');
+    expect(badTopic.error?.message).toMatch(
+      /"orders\/eu" is not a valid topic name: use 1 to 127 characters/,
+    );
+    const badKeys = await store.putMessage(putRequest({ keys: 'a\u0000b' }));
+    expect(badKeys.status).toBe('MESSAGE_ILLEGAL');
+    expect(badKeys.error?.code).toBe('PROPERTIES_INVALID');
+    expect((await store.putMessage(putRequest({ topic: '%RETRY%group-1' }))).status).toBe('PUT_OK');
+    await store.close();
+  });
+});

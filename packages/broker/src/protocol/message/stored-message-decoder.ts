@@ -7,7 +7,7 @@
 //   corrupt    bytes that are not a record; recovery stops at the last good one
 
 import { bodyCrc32 } from './crc32';
-import { readHostAddress, type HostAddress } from './host-address';
+import { readHostAddress } from './host-address';
 import { readJavaLong } from './java-long';
 import { isBornHostV6, isStoreHostV6 } from './message-sys-flag';
 import {
@@ -50,7 +50,8 @@ export type StoredMessageCorruption =
   | 'bad-field-length' // a body, topic or properties length that is negative or overruns TOTALSIZE
   | 'size-mismatch' // the field lengths do not add up to TOTALSIZE
   | 'long-out-of-range' // a long outside ±(2^53 − 1)
-  | 'crc-mismatch'; // with checkCrc: the body does not match BODYCRC
+  | 'crc-mismatch' // with checkCrc: the body does not match BODYCRC
+  | 'bad-text'; // with checkText: a topic outside [%|a-zA-Z0-9_-], or a NUL in the properties (a torn tail)
 
 export type StoredMessageReadResult =
   | { readonly kind: 'message'; readonly size: number; readonly message: DecodedStoredMessage }
@@ -63,6 +64,11 @@ export interface DecodeStoredMessageOptions {
   readonly withBody?: boolean;
   /** Recompute the body CRC and report a mismatch as corrupt (recovery's checkCRCOnRecover). Default false. */
   readonly checkCrc?: boolean;
+  /**
+   * With checkCrc: also require a topic in RocketMQ's alphabet and no NUL in the properties, which
+   * catches a record torn after its body (the CRC covers only the body). Default false.
+   */
+  readonly checkText?: boolean;
   /** A TOTALSIZE above this is corrupt rather than incomplete. Default: no bound. */
   readonly maxTotalSize?: number;
 }
@@ -181,12 +187,43 @@ function locateFields(
   return undefined;
 }
 
-function checkBodyCrc(source: Buffer, offset: number, at: FieldPositions): CorruptResult | undefined {
+/**
+ * The integrity checks beyond the layout: the body CRC, and — since the CRC covers only the body —
+ * that topic and properties are plausible text. A record torn after its body reads as zeros there
+ * (segments are sparse, and truncation zeroes the tail), which no topic or property contains.
+ */
+function checkIntegrity(
+  source: Buffer,
+  offset: number,
+  at: FieldPositions,
+  checkText = true,
+): CorruptResult | undefined {
   const expected = source.readInt32BE(offset + BODY_CRC_OFFSET);
   const actual = bodyCrc32(source.subarray(at.bodyStart, at.bodyStart + at.bodyLength));
-  return actual === expected
-    ? undefined
-    : corrupt('crc-mismatch', `body CRC ${actual}, record says ${expected}`);
+  if (actual !== expected) return corrupt('crc-mismatch', `body CRC ${actual}, record says ${expected}`);
+  if (!checkText) return undefined;
+  if (at.topicLength === 0) return corrupt('bad-text', 'empty topic');
+  for (let i = at.topicStart; i < at.topicStart + at.topicLength; i++) {
+    const byte = source[i]!;
+    if (!isTopicByte(byte)) return corrupt('bad-text', `topic byte 0x${byte.toString(16)} at ${i - offset}`);
+  }
+  if (source.subarray(at.propertiesStart, at.propertiesStart + at.propertiesLength).includes(0)) {
+    return corrupt('bad-text', 'NUL byte in the properties');
+  }
+  return undefined;
+}
+
+/** RocketMQ's topic alphabet, `^[%|a-zA-Z0-9_-]+$`. */
+export function isTopicByte(byte: number): boolean {
+  return (
+    (byte >= 0x61 && byte <= 0x7a) || // a-z
+    (byte >= 0x41 && byte <= 0x5a) || // A-Z
+    (byte >= 0x30 && byte <= 0x39) || // 0-9
+    byte === 0x5f || // _
+    byte === 0x2d || // -
+    byte === 0x25 || // %
+    byte === 0x7c // |
+  );
 }
 
 function newPositions(): FieldPositions {
@@ -209,7 +246,7 @@ function decodeWholeRecord(
   const at = newPositions();
   const problem =
     locateFields(source, offset, totalSize, at) ??
-    (options.checkCrc === true ? checkBodyCrc(source, offset, at) : undefined);
+    (options.checkCrc === true ? checkIntegrity(source, offset, at, options.checkText === true) : undefined);
   if (problem !== undefined) return problem;
   const sysFlag = source.readInt32BE(offset + SYS_FLAG_OFFSET);
   const storeTimestampAt = offset + BORN_HOST_OFFSET + bornHostSize(sysFlag);
@@ -276,7 +313,7 @@ export function verifyStoredMessage(
   if (totalSize > available) return { kind: 'incomplete', available, needed: totalSize };
   const problem =
     locateFields(source, offset, totalSize, scratchPositions) ??
-    checkBodyCrc(source, offset, scratchPositions);
+    checkIntegrity(source, offset, scratchPositions);
   if (problem !== undefined) return problem;
   return {
     kind: 'message',

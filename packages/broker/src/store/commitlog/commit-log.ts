@@ -184,6 +184,7 @@ export class CommitLog {
       }
       const result: StoredMessageReadResult = decodeStoredMessage(window, at, {
         checkCrc: true,
+        checkText: true,
         withBody: false,
       });
       if (result.kind === 'incomplete') {

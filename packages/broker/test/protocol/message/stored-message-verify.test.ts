@@ -15,7 +15,7 @@ function encode(fields: Parameters<typeof prepareStoredMessage>[0]): Buffer {
 
 /** The verdict both functions must agree on: kind, size, and for damage the reason. */
 function verdictOfDecode(buf: Buffer): string {
-  const r = decodeStoredMessage(buf, 0, { checkCrc: true });
+  const r = decodeStoredMessage(buf, 0, { checkCrc: true, checkText: true });
   if (r.kind === 'message') return `message ${r.size} @${r.message.physicalOffset}`;
   if (r.kind === 'blank') return `blank ${r.size}`;
   if (r.kind === 'incomplete') return `incomplete ${r.needed}`;
