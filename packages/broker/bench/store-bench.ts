@@ -1,7 +1,7 @@
 // `npm run bench:store`: the store's append, group-commit and recovery speed, next to the disk's
 // own limits measured in the same run. 1 KiB message bodies, in-process (no network).
 // Options: RUNS (default 3), MESSAGES (async run, default 400000), RSS_GIB (default 0: skip).
-import { open } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock } from '@keel/broker';
 import { hostAddressOf } from '@keel/broker/internal';
@@ -101,6 +101,63 @@ async function appendAsync(
   return { rate: messages / elapsed, mbps: bytes / 1e6 / elapsed, bytes };
 }
 
+/** Async append through putMessages, batches of `batchSize`, up to 64 batches in flight. */
+async function appendAsyncBatched(dir: string, messages: number, batchSize: number): Promise<number> {
+  const store = await openStore(dir, 'ASYNC_FLUSH');
+  const batch = Array.from({ length: batchSize }, (_, i) => request(i & 7));
+  const start = process.hrtime.bigint();
+  const inFlight: Promise<unknown>[] = [];
+  for (let sent = 0; sent < messages; sent += batchSize) {
+    inFlight.push(store.putMessages(batch));
+    if (inFlight.length > 64) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  const rate = messages / seconds(start);
+  await store.close();
+  return rate;
+}
+
+/** SYNC_FLUSH through putMessages: `batches` concurrent batches of `batchSize` awaiting fdatasync. */
+async function appendSyncBatched(
+  dir: string,
+  batches: number,
+  batchSize: number,
+  durationS: number,
+): Promise<number> {
+  const store = await openStore(dir, 'SYNC_FLUSH');
+  const batch = Array.from({ length: batchSize }, (_, i) => request(i & 7));
+  let done = 0;
+  const start = process.hrtime.bigint();
+  const worker = async (): Promise<void> => {
+    while (seconds(start) < durationS) {
+      const results = await store.putMessages(batch);
+      if (results.some((r) => r.status !== 'PUT_OK')) throw new Error('a sync batched put failed');
+      done += results.length;
+    }
+  };
+  await Promise.all(Array.from({ length: batches }, worker));
+  const rate = done / seconds(start);
+  await store.close();
+  return rate;
+}
+
+/** Disk limit 3: sequential 8 MiB reads of the commit log the async run wrote (MB/s). */
+async function sequentialReadMBps(dir: string): Promise<number> {
+  const buffer = Buffer.allocUnsafeSlow(8 << 20);
+  let bytes = 0;
+  const start = process.hrtime.bigint();
+  for (const name of await readdir(dir)) {
+    const file = await open(join(dir, name), 'r');
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      bytes += bytesRead;
+    }
+    await file.close();
+  }
+  return bytes / 1e6 / seconds(start);
+}
+
 async function appendSync(dir: string, inFlight: number, durationS: number): Promise<number> {
   const store = await openStore(dir, 'SYNC_FLUSH');
   let done = 0;
@@ -167,8 +224,14 @@ async function main(): Promise<void> {
       record('async append msgs/s', asyncRun.rate);
       record('async append MB/s', asyncRun.mbps);
       record('recovery scan GB/s', await recoveryScanGBps(join(dir, 'a')));
+      record('disk sequential read MB/s (same files)', await sequentialReadMBps(join(dir, 'a', 'commitlog')));
       record('disk sequential write MB/s', await sequentialWriteMBps(dir, asyncRun.bytes));
+      record('async append, batches of 64, msgs/s', await appendAsyncBatched(join(dir, 'ab'), MESSAGES, 64));
       record('sync append, 512 in flight, msgs/s', await appendSync(join(dir, 's512'), 512, 3));
+      record(
+        'sync append, 8 batches of 64 in flight, msgs/s',
+        await appendSyncBatched(join(dir, 'sb'), 8, 64, 3),
+      );
       record('sync append, 1 in flight, msgs/s', await appendSync(join(dir, 's1'), 1, 3));
       record('disk fdatasync 4 KiB writes/s', await fdatasyncRate(dir));
     });
@@ -185,6 +248,9 @@ async function main(): Promise<void> {
   console.log('');
   console.log(
     `async append / sequential write bandwidth: ${fmt((100 * m('async append MB/s')) / m('disk sequential write MB/s'), 1)}%`,
+  );
+  console.log(
+    `recovery scan / sequential read: ${fmt((100 * 1000 * m('recovery scan GB/s')) / m('disk sequential read MB/s (same files)'), 1)}%`,
   );
   console.log(
     `sync 1-in-flight / fdatasync rate: ${fmt((100 * m('sync append, 1 in flight, msgs/s')) / m('disk fdatasync 4 KiB writes/s'), 1)}%`,

@@ -186,6 +186,44 @@ export class MessageStore {
 
   /** Appends a message and resolves once it is acknowledged per the flush mode. */
   async putMessage(request: PutMessageRequest): Promise<PutMessageResult> {
+    const appended = this.#append(request);
+    if (appended.status !== 'PUT_OK' || request.waitStoreMsgOk === false) return appended;
+    try {
+      const status = await this.#commitLog.whenConfirmed(appended.physicalOffset + appended.totalSize);
+      return status === 'PUT_OK' ? appended : { ...appended, status };
+    } catch (error) {
+      return { ...appended, status: 'SERVICE_NOT_AVAILABLE', error: toKeelError(error) };
+    }
+  }
+
+  /**
+   * Appends several messages and waits once, for the last of them: one acknowledgement for the
+   * batch (SEND_BATCH_MESSAGE, or a send processor draining a socket read). Each message is checked
+   * on its own; a refused one does not stop the others. Results are in request order.
+   */
+  async putMessages(requests: readonly PutMessageRequest[]): Promise<PutMessageResult[]> {
+    const results = requests.map((request) => this.#append(request));
+    let end = -1;
+    results.forEach((result, i) => {
+      if (result.status === 'PUT_OK' && requests[i]?.waitStoreMsgOk !== false) {
+        end = Math.max(end, result.physicalOffset + result.totalSize);
+      }
+    });
+    if (end < 0) return results;
+    try {
+      const status = await this.#commitLog.whenConfirmed(end);
+      if (status === 'PUT_OK') return results;
+      return results.map((result) => (result.status === 'PUT_OK' ? { ...result, status } : result));
+    } catch (error) {
+      const failure = toKeelError(error);
+      return results.map((result) =>
+        result.status === 'PUT_OK' ? { ...result, status: 'SERVICE_NOT_AVAILABLE', error: failure } : result,
+      );
+    }
+  }
+
+  /** Checks and appends one message synchronously; its status is PUT_OK or why it was refused. */
+  #append(request: PutMessageRequest): PutMessageResult {
     const refused = this.#refusal();
     if (refused !== undefined) return refused;
     const invalidText = checkStorableText(request.fields.topic, request.fields.properties);
@@ -211,7 +249,7 @@ export class MessageStore {
     const queue = isConsumable(type) ? this.#queues.findOrCreate(fields.topic, fields.queueId) : undefined;
     const queueOffset = queue?.maxOffset ?? 0;
     const appended = this.#commitLog.append(prepared, queueOffset);
-    const dispatch: DispatchRequest = {
+    this.#dispatch({
       topic: fields.topic,
       queueId: fields.queueId,
       queueOffset,
@@ -222,21 +260,14 @@ export class MessageStore {
       transactionType: type,
       keys: request.keys,
       uniqKey: request.uniqKey,
-    };
-    this.#dispatch(dispatch);
-    const result = {
+    });
+    return {
+      status: 'PUT_OK',
       physicalOffset: appended.physicalOffset,
       queueOffset,
       totalSize: appended.totalSize,
       storeTimestamp: appended.storeTimestamp,
     };
-    if (request.waitStoreMsgOk === false) return { status: 'PUT_OK', ...result };
-    try {
-      const status = await this.#commitLog.whenConfirmed(appended.physicalOffset + appended.totalSize);
-      return { status, ...result };
-    } catch (error) {
-      return { status: 'SERVICE_NOT_AVAILABLE', ...result, error: toKeelError(error) };
-    }
   }
 
   getMessage(
@@ -370,7 +401,8 @@ export class MessageStore {
 
   #dispatch(request: DispatchRequest): void {
     dispatchToQueue(this.#queues, request);
-    if (this.#index !== undefined) {
+    // A record with neither KEYS nor UNIQ_KEY has nothing to index: skip the call on the hot path.
+    if (this.#index !== undefined && (request.keys !== undefined || request.uniqKey !== undefined)) {
       this.#index.buildIndex(indexRequest(request)).catch((error: unknown) => {
         // The message is stored and consumable; only lookups by key miss it. Counted and reported,
         // and recovery after a restart re-indexes from the checkpoint.

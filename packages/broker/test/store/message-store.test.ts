@@ -146,3 +146,19 @@ describe('MessageStore input checks', () => {
     await store.close();
   });
 });
+
+describe('MessageStore.putMessages', () => {
+  it('appends a batch with one acknowledgement, checking each message on its own', async () => {
+    const store = await openStore(new MemoryDisk(), smallConfig({ flushDiskType: 'SYNC_FLUSH' }));
+    const results = await store.putMessages([
+      putRequest({ body: 'a' }),
+      putRequest({ body: 'b', topic: 'bad topic' }),
+      putRequest({ body: 'c' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['PUT_OK', 'MESSAGE_ILLEGAL', 'PUT_OK']);
+    expect(results.map((r) => r.queueOffset)).toEqual([0, -1, 1]);
+    const got = await store.getMessage('TopicTest', 0, 0, ALL);
+    expect(bodies(got.records)).toEqual(['a', 'c']);
+    await store.close();
+  });
+});
