@@ -13,6 +13,8 @@ export interface MessageStoreConfig {
   readonly storePathIndex: string;
   readonly storeCheckpoint: string;
   readonly abortFile: string;
+  /** Held while the store is open, so that two brokers never share a store. */
+  readonly lockFile: string;
   /** Bytes per commit-log segment (default 1 GiB). */
   readonly mappedFileSizeCommitLog: number;
   /** Bytes per consume-queue segment (default 300,000 entries × 20 bytes). */
@@ -54,6 +56,7 @@ export function defaultStoreConfig(
     storePathIndex: join(root, 'index'),
     storeCheckpoint: join(root, 'checkpoint'),
     abortFile: join(root, 'abort'),
+    lockFile: join(root, 'lock'),
     mappedFileSizeCommitLog: DEFAULT_COMMIT_LOG_SEGMENT_BYTES,
     mappedFileSizeConsumeQueue: DEFAULT_CONSUME_QUEUE_SEGMENT_BYTES,
     maxMessageSize: 4 * 1024 * 1024,

@@ -12,7 +12,7 @@ import type { DecodedStoredMessage } from '../protocol/message/stored-message-de
 import { StoreCheckpoint } from './checkpoint/store-checkpoint';
 import { CommitLog } from './commitlog/commit-log';
 import { ConsumeQueueTable } from './consumequeue/consume-queue-table';
-import type { Disk } from './disk/disk';
+import type { Disk, DiskLock } from './disk/disk';
 import { isConsumable, type DispatchRequest } from './dispatch-request';
 import { getMessage, type GetMessageLimits, type GetMessageResult } from './get-message';
 import type { MessageStoreConfig } from './message-store-config';
@@ -79,6 +79,7 @@ export class MessageStore {
   readonly #checkpoint: StoreCheckpoint;
   readonly #index: IndexService | undefined;
   #retention: RetentionService | undefined;
+  readonly #lock: DiskLock;
   #indexFailures = 0;
   readonly #dispatchListeners: Array<(request: DispatchRequest) => void> = [];
   #checkpointTimer: TimerHandle | undefined;
@@ -92,6 +93,7 @@ export class MessageStore {
       queues: ConsumeQueueTable;
       checkpoint: StoreCheckpoint;
       index: IndexService | undefined;
+      lock: DiskLock;
       recovery: RecoveryReport;
     },
   ) {
@@ -102,13 +104,28 @@ export class MessageStore {
     this.#queues = parts.queues;
     this.#checkpoint = parts.checkpoint;
     this.#index = parts.index;
+    this.#lock = parts.lock;
     this.recovery = parts.recovery;
   }
 
   /** Opens (and, after a crash, recovers) the store; it is writable when this resolves. */
   static async open(options: MessageStoreOptions): Promise<MessageStore> {
-    const { config, disk, clock } = options;
+    const { config, disk } = options;
     await disk.mkdirp(config.storePathRootDir);
+    const lock = await disk.lock(config.lockFile).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      throw new KeelError(StoreErrorCodes.LOCKED, (error as Error).message, { cause: error });
+    });
+    try {
+      return await MessageStore.#openLocked(options, lock);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  static async #openLocked(options: MessageStoreOptions, lock: DiskLock): Promise<MessageStore> {
+    const { config, disk, clock } = options;
     await disk.mkdirp(config.storePathCommitLog);
     const abortFileExists = await disk.exists(config.abortFile);
     const checkpoint = await StoreCheckpoint.open(disk, config.storeCheckpoint);
@@ -146,7 +163,7 @@ export class MessageStore {
       if (index !== undefined) rebuilt.push(index.buildIndex(indexRequest(request)));
     });
     await Promise.all(rebuilt);
-    const store = new MessageStore(options, { commitLog, queues, checkpoint, index, recovery });
+    const store = new MessageStore(options, { commitLog, queues, checkpoint, index, lock, recovery });
     // From here until a clean close, a crash must be detectable: the abort file says so.
     const abort = await disk.open(config.abortFile);
     await abort.close();
@@ -397,6 +414,7 @@ export class MessageStore {
     await this.#index?.close();
     await this.#commitLog.close();
     await this.#checkpoint.close();
+    await this.#lock.release();
   }
 
   #dispatch(request: DispatchRequest): void {

@@ -9,6 +9,7 @@ export const StoreErrorCodes = {
   PROPERTIES_INVALID: 'PROPERTIES_INVALID',
   NOT_WRITABLE: 'STORE_NOT_WRITABLE',
   CLOSED: 'STORE_CLOSED',
+  LOCKED: 'STORE_LOCKED',
 } as const;
 
 /** The files of a store do not match what the store expects (format, sizes, settings). */

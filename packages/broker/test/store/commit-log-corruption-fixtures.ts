@@ -2,7 +2,7 @@
 // the exact bytes a record must have, so a test can say "identical" without trusting the store.
 import { posix } from 'node:path';
 import { isNoEntry } from '../../src/store/disk';
-import type { Disk, DiskFile } from '../../src/store/disk/disk';
+import type { Disk, DiskFile, DiskLock } from '../../src/store/disk/disk';
 import { MemoryDisk } from '../../src/store/disk/memory-disk';
 import {
   encodeStoredMessage,
@@ -169,6 +169,9 @@ export class PowerSwitchDisk implements Disk {
   }
   openExisting(path: string): Promise<DiskFile> {
     return this.#run(async () => this.#wrap(await this.inner.openExisting(path)));
+  }
+  lock(path: string): Promise<DiskLock> {
+    return this.#run(() => this.inner.lock(path));
   }
   mkdirp(path: string): Promise<void> {
     return this.#run(() => this.inner.mkdirp(path));

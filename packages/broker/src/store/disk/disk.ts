@@ -19,7 +19,18 @@ export interface DiskFile {
   close(): Promise<void>;
 }
 
+/** An exclusive hold on a path (the store's `lock` file); see Disk.lock. */
+export interface DiskLock {
+  release(): Promise<void>;
+}
+
 export interface Disk {
+  /**
+   * Takes the exclusive lock named by `path`, so two brokers never open the same store. Rejects
+   * with code ELOCKED (and the holder, when known) while another live holder has it; a holder that
+   * died (process gone, machine crashed) does not block.
+   */
+  lock(path: string): Promise<DiskLock>;
   /** Opens a file for reading and writing, creating it (empty) when absent. */
   open(path: string): Promise<DiskFile>;
   /** Opens an existing file; rejects with code ENOENT when absent. */
@@ -37,4 +48,14 @@ export interface Disk {
   modifiedAtMs(path: string): Promise<number>;
   /** Fraction (0..1) of the file system holding `path` that is in use. */
   usedSpaceRatio(path: string): Promise<number>;
+}
+
+/** The error `Disk.lock` rejects with while another live holder has the lock. */
+export function lockedError(path: string, holderPid: number | undefined): NodeJS.ErrnoException {
+  const holder = holderPid === undefined ? 'another process' : `process ${holderPid}`;
+  const error: NodeJS.ErrnoException = new Error(
+    `${path} is held by ${holder}: another broker is using this store. Stop it, or give this broker its own storePathRootDir`,
+  );
+  error.code = 'ELOCKED';
+  return error;
 }

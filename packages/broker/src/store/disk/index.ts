@@ -1,3 +1,3 @@
-export type { Disk, DiskFile } from './disk';
+export { lockedError, type Disk, type DiskFile, type DiskLock } from './disk';
 export { NodeDisk, isNoEntry } from './node-disk';
 export { MemoryDisk } from './memory-disk';

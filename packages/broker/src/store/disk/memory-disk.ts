@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { Disk, DiskFile } from './disk';
+import { lockedError, type Disk, type DiskFile, type DiskLock } from './disk';
 
 /**
  * An in-memory disk for unit tests of store logic. It remembers, per file, what was made durable
@@ -14,6 +14,19 @@ export class MemoryDisk implements Disk {
   readonly #files = new Map<string, MemoryFileState>();
   readonly #dirs = new Set<string>(['/']);
   #usedSpaceRatio = 0.1;
+  /** Locks held by live "processes"; a crash ends them all, as it ends the processes. */
+  readonly #locks = new Set<string>();
+
+  async lock(path: string): Promise<DiskLock> {
+    const normalized = posix.normalize(path);
+    if (this.#locks.has(normalized)) throw lockedError(normalized, undefined);
+    this.#locks.add(normalized);
+    return {
+      release: async () => {
+        this.#locks.delete(normalized);
+      },
+    };
+  }
 
   async open(path: string): Promise<DiskFile> {
     const normalized = posix.normalize(path);
@@ -108,6 +121,7 @@ export class MemoryDisk implements Disk {
   crash(
     keepUnsynced?: (path: string, pendingWrites: number) => { writes: number; tornBytes?: number },
   ): void {
+    this.#locks.clear();
     for (const [path, state] of this.#files) {
       const choice = keepUnsynced?.(path, state.pending.length) ?? { writes: 0 };
       state.crash(choice.writes, choice.tornBytes);

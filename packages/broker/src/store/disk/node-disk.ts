@@ -1,5 +1,5 @@
 import { constants, promises as fsp } from 'node:fs';
-import type { Disk, DiskFile } from './disk';
+import { lockedError, type Disk, type DiskFile, type DiskLock } from './disk';
 
 class NodeDiskFile implements DiskFile {
   readonly #handle: fsp.FileHandle;
@@ -55,6 +55,34 @@ class NodeDiskFile implements DiskFile {
 
 /** The real file system. */
 export class NodeDisk implements Disk {
+  /**
+   * A pid file created with O_EXCL. Node has no flock(2), so a lock left by a process that died is
+   * recognised by its pid no longer running (kill(pid, 0) answers ESRCH), and taken over.
+   */
+  async lock(path: string): Promise<DiskLock> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const handle = await fsp.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+        await handle.writeFile(`${process.pid}\n`);
+        await handle.datasync();
+        await handle.close();
+        return { release: () => fsp.rm(path, { force: true }) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      // The file may vanish (its holder released it) between the failed create and this read.
+      const content = await fsp.readFile(path, 'utf8').catch((error: unknown) => {
+        if (isNoEntry(error)) return '';
+        throw error;
+      });
+      const holder = Number.parseInt(content, 10);
+      if (Number.isInteger(holder) && holder > 0 && isProcessAlive(holder)) throw lockedError(path, holder);
+      // The holder is gone: its lock is stale.
+      await fsp.rm(path, { force: true });
+    }
+    throw lockedError(path, undefined);
+  }
+
   async open(path: string): Promise<DiskFile> {
     return new NodeDiskFile(path, await fsp.open(path, constants.O_RDWR | constants.O_CREAT, 0o644));
   }
@@ -118,4 +146,14 @@ export class NodeDisk implements Disk {
 /** Checks the code rather than `instanceof Error`: fs errors may come from another realm (Jest's VM). */
 export function isNoEntry(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else; only ESRCH means it is gone.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }

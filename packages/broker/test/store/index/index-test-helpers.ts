@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { FakeClock } from '../../../src/common/fake-clock';
 import { indexKeyHash } from '../../../src/protocol/message/java-string-hash';
-import type { Disk, DiskFile } from '../../../src/store/disk/disk';
+import type { Disk, DiskFile, DiskLock } from '../../../src/store/disk/disk';
 import { MemoryDisk } from '../../../src/store/disk/memory-disk';
 import type { IndexFileGeometry } from '../../../src/store/index/index-file-layout';
 import { type IndexDispatchRequest, indexKeysOf } from '../../../src/store/index/index-dispatch';
@@ -93,6 +93,9 @@ export class CrashingDisk implements Disk {
   async openExisting(path: string): Promise<DiskFile> {
     this.#checkAlive(this.#epoch);
     return this.#wrap(await this.memory.openExisting(path));
+  }
+  lock(path: string): Promise<DiskLock> {
+    return this.memory.lock(path);
   }
   mkdirp(path: string): Promise<void> {
     return this.#mutate(() => this.memory.mkdirp(path));

@@ -1,7 +1,7 @@
 // A Disk wrapper for metadata tests: it records every step that changes the disk and lets a test
 // act before each one — stop there with a simulated power loss, or hold it until released.
 
-import type { Disk, DiskFile } from '../../../../src/store/disk/disk';
+import type { Disk, DiskFile, DiskLock } from '../../../../src/store/disk/disk';
 
 export type DiskStepOp =
   'open' | 'truncate' | 'write' | 'datasync' | 'rename' | 'syncDirectory' | 'mkdirp' | 'remove';
@@ -38,6 +38,10 @@ export class ScriptedDisk implements Disk {
 
   async openExisting(path: string): Promise<DiskFile> {
     return this.#wrap(await this.#inner.openExisting(path));
+  }
+
+  lock(path: string): Promise<DiskLock> {
+    return this.#inner.lock(path);
   }
 
   async mkdirp(path: string): Promise<void> {
