@@ -149,6 +149,7 @@ export class MessageStore {
           disk,
           clock,
           storePathRootDir: config.storePathRootDir,
+          storePathIndex: config.storePathIndex,
           maxHashSlotNum: config.maxHashSlotNum,
           maxIndexNum: config.maxIndexNum,
           // Derived data must never be more durable than the log it points into.

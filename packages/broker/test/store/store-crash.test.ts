@@ -66,6 +66,7 @@ describe('store crash safety (SIGKILL of a SYNC_FLUSH writer)', () => {
         config: defaultStoreConfig(dir, {
           flushDiskType: 'SYNC_FLUSH',
           mappedFileSizeCommitLog: 256 * 1024,
+          maxMessageSize: 64 * 1024,
           mappedFileSizeConsumeQueue: 20 * 1000,
         }),
       });

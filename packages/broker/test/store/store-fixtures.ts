@@ -50,6 +50,7 @@ export function smallConfig(overrides: Partial<MessageStoreConfig> = {}): Messag
     mappedFileSizeCommitLog: 4096,
     mappedFileSizeConsumeQueue: 20 * 16,
     commitLogWriteChunkBytes: 1024,
+    maxMessageSize: 2048,
     maxHashSlotNum: 64,
     maxIndexNum: 256,
     ...overrides,

@@ -18,8 +18,10 @@ export interface IndexServiceOptions {
   readonly disk: Disk;
   /** Names new files by creation time. */
   readonly clock: Clock;
-  /** Files live in `<storePathRootDir>/index`. */
+  /** Files live in `<storePathRootDir>/index`, unless `storePathIndex` names another directory. */
   readonly storePathRootDir: string;
+  /** RocketMQ's storePathIndex. */
+  readonly storePathIndex?: string;
   /** Hash slots per file (default 5,000,000); must match the existing files. */
   readonly maxHashSlotNum?: number;
   /** Entries per file, entry 0 included (default 20,000,000); must match the existing files. */
@@ -119,7 +121,7 @@ export class IndexService {
       ]);
     }
     const { disk } = options;
-    const dir = join(options.storePathRootDir, INDEX_DIR_NAME);
+    const dir = options.storePathIndex ?? join(options.storePathRootDir, INDEX_DIR_NAME);
     await disk.mkdirp(dir);
     const names = await disk.list(dir);
     // Creation renames a complete file into place, so a leftover under the temporary name is junk.

@@ -19,6 +19,7 @@ async function main() {
     config: defaultStoreConfig(dir, {
       flushDiskType: 'SYNC_FLUSH',
       mappedFileSizeCommitLog: 256 * 1024,
+      maxMessageSize: 64 * 1024,
       mappedFileSizeConsumeQueue: 20 * 1000,
       commitLogWriteChunkBytes: 64 * 1024,
     }),
