@@ -82,20 +82,20 @@ function corrupt(reason: StoredMessageCorruption, detail: string): CorruptResult
 }
 
 /**
- * Reads the record at `offset` of `source`. Never throws on the bytes; throws a RangeError only when
- * `offset` itself is not a position in `source`.
+ * The checks every reader makes first: the offset, the 8-byte head (TOTALSIZE and magic), a blank
+ * record, sizes in range, and the whole record in the buffer. Returns the record's TOTALSIZE when
+ * a message record follows, or what was found instead.
  */
-export function decodeStoredMessage(
+function readRecordHead(
   source: Buffer,
-  offset = 0,
-  options: DecodeStoredMessageOptions = DEFAULT_OPTIONS,
-): StoredMessageReadResult {
+  offset: number,
+  maxTotalSize: number | undefined,
+): number | Exclude<StoredMessageReadResult, { kind: 'message' }> {
   if (!Number.isInteger(offset) || offset < 0 || offset > source.length) {
     throw new RangeError(`offset ${offset} is outside the buffer of ${source.length} bytes`);
   }
   const available = source.length - offset;
   if (available < BLANK_RECORD_SIZE) return { kind: 'incomplete', available, needed: BLANK_RECORD_SIZE };
-
   const totalSize = source.readInt32BE(offset + TOTAL_SIZE_OFFSET);
   const magic = source.readInt32BE(offset + MAGIC_OFFSET);
   if (magic === BLANK_MAGIC_CODE) {
@@ -106,11 +106,25 @@ export function decodeStoredMessage(
     return corrupt('bad-magic', `magic code 0x${(magic >>> 0).toString(16).padStart(8, '0')}`);
   }
   if (totalSize < MIN_RECORD_SIZE) return corrupt('bad-total-size', `total size ${totalSize}`);
-  if (options.maxTotalSize !== undefined && totalSize > options.maxTotalSize) {
-    return corrupt('bad-total-size', `total size ${totalSize} is over the limit of ${options.maxTotalSize}`);
+  if (maxTotalSize !== undefined && totalSize > maxTotalSize) {
+    return corrupt('bad-total-size', `total size ${totalSize} is over the limit of ${maxTotalSize}`);
   }
   if (totalSize > available) return { kind: 'incomplete', available, needed: totalSize };
-  return decodeWholeRecord(source, offset, totalSize, options);
+  return totalSize;
+}
+
+/**
+ * Reads the record at `offset` of `source`. Never throws on the bytes; throws a RangeError only when
+ * `offset` itself is not a position in `source`.
+ */
+export function decodeStoredMessage(
+  source: Buffer,
+  offset = 0,
+  options: DecodeStoredMessageOptions = DEFAULT_OPTIONS,
+): StoredMessageReadResult {
+  const head = readRecordHead(source, offset, options.maxTotalSize);
+  if (typeof head !== 'number') return head;
+  return decodeWholeRecord(source, offset, head, options);
 }
 
 /** Where the variable-length fields of a record lie; filled by {@link locateFields}. */
@@ -292,25 +306,8 @@ export function verifyStoredMessage(
   offset: number,
   maxTotalSize?: number,
 ): StoredMessageCheckResult {
-  if (!Number.isInteger(offset) || offset < 0 || offset > source.length) {
-    throw new RangeError(`offset ${offset} is outside the buffer of ${source.length} bytes`);
-  }
-  const available = source.length - offset;
-  if (available < BLANK_RECORD_SIZE) return { kind: 'incomplete', available, needed: BLANK_RECORD_SIZE };
-  const totalSize = source.readInt32BE(offset + TOTAL_SIZE_OFFSET);
-  const magic = source.readInt32BE(offset + MAGIC_OFFSET);
-  if (magic === BLANK_MAGIC_CODE) {
-    if (totalSize < BLANK_RECORD_SIZE) return corrupt('bad-total-size', `blank record of ${totalSize} bytes`);
-    return { kind: 'blank', size: totalSize };
-  }
-  if (magic !== MESSAGE_MAGIC_CODE) {
-    return corrupt('bad-magic', `magic code 0x${(magic >>> 0).toString(16).padStart(8, '0')}`);
-  }
-  if (totalSize < MIN_RECORD_SIZE) return corrupt('bad-total-size', `total size ${totalSize}`);
-  if (maxTotalSize !== undefined && totalSize > maxTotalSize) {
-    return corrupt('bad-total-size', `total size ${totalSize} is over the limit of ${maxTotalSize}`);
-  }
-  if (totalSize > available) return { kind: 'incomplete', available, needed: totalSize };
+  const totalSize = readRecordHead(source, offset, maxTotalSize);
+  if (typeof totalSize !== 'number') return totalSize;
   const problem =
     locateFields(source, offset, totalSize, scratchPositions) ??
     checkIntegrity(source, offset, scratchPositions);

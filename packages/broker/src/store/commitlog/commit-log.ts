@@ -9,7 +9,6 @@ import {
   decodeStoredMessage,
   verifyStoredMessage,
   type DecodedStoredMessage,
-  type StoredMessageReadResult,
 } from '../../protocol/message/stored-message-decoder';
 import { BLANK_RECORD_SIZE } from '../../protocol/message/stored-message-layout';
 import type { Disk } from '../disk/disk';
@@ -165,66 +164,25 @@ export class CommitLog {
   }
 
   /**
-   * Walks the records from `fromOffset`, verifying magic, sizes, CRC and that each record's
+   * Walks the records from `fromOffset`, verifying magic, sizes, CRC, text and that each record's
    * PHYSICALOFFSET is where it lies (so stale bytes from before a truncation are never taken for a
-   * record), and calls `onRecord` for each. Returns the offset after the last valid record.
+   * record), and calls `onRecord` with each (decoded without its body). Returns the offset after
+   * the last valid record: the recovered end of the log.
    */
-  async scan(fromOffset: number, onRecord: (message: DecodedStoredMessage) => void): Promise<ScanOutcome> {
-    let offset = Math.max(fromOffset, this.minOffset);
-    let window: Buffer = Buffer.alloc(0);
-    let windowStart = offset;
-    let verifiedBytes = 0;
-    for (;;) {
-      if (offset >= this.#log.writeOffset) return { end: offset, verifiedBytes, stop: 'end-of-log' };
-      let at = offset - windowStart;
-      if (at >= window.length) {
-        window = await this.read(offset, SCAN_WINDOW_BYTES);
-        windowStart = offset;
-        at = 0;
-      }
-      const result: StoredMessageReadResult = decodeStoredMessage(window, at, {
-        checkCrc: true,
-        checkText: true,
-        withBody: false,
-      });
-      if (result.kind === 'incomplete') {
-        const segmentEnd = this.#log.segmentStartOf(offset) + this.#log.segmentSizeBytes;
-        const available = Math.min(segmentEnd, this.#log.writeOffset) - offset;
-        if (result.needed > available || (windowStart === offset && window.length >= result.needed)) {
-          return { end: offset, verifiedBytes, stop: 'torn-record' };
-        }
-        // The record runs past the window: read again from its start, at least all of it.
-        window = await this.read(offset, Math.max(result.needed, SCAN_WINDOW_BYTES));
-        windowStart = offset;
-        if (window.length < result.needed) return { end: offset, verifiedBytes, stop: 'torn-record' };
-        continue;
-      }
-      if (result.kind === 'blank') {
-        offset = this.#log.segmentStartOf(offset) + this.#log.segmentSizeBytes;
-        continue;
-      }
-      if (result.kind === 'corrupt') {
-        return {
-          end: offset,
-          verifiedBytes,
-          stop: result.reason === 'bad-magic' ? 'end-of-data' : 'corrupt',
-        };
-      }
-      if (result.message.physicalOffset !== offset) {
-        return { end: offset, verifiedBytes, stop: 'stale-record' };
-      }
-      onRecord(result.message);
-      offset += result.size;
-      verifiedBytes += result.size;
-    }
+  scan(fromOffset: number, onRecord: (message: DecodedStoredMessage) => void): Promise<ScanOutcome> {
+    return this.#walk(fromOffset, onRecord);
   }
 
-  /**
-   * Verifies the records from `fromOffset` as `scan` does, without decoding them, reading ahead
-   * while it checks: recovery runs this over the whole unverified part of the log. Returns the
-   * offset after the last valid record.
-   */
-  async verify(fromOffset: number): Promise<ScanOutcome> {
+  /** The same walk as `scan` without decoding anything: recovery runs it over the unverified log. */
+  verify(fromOffset: number): Promise<ScanOutcome> {
+    return this.#walk(fromOffset, undefined);
+  }
+
+  /** Reads ahead one window while it checks the current one (two reused 8 MiB buffers). */
+  async #walk(
+    fromOffset: number,
+    onRecord: ((message: DecodedStoredMessage) => void) | undefined,
+  ): Promise<ScanOutcome> {
     const buffers = [Buffer.allocUnsafeSlow(SCAN_WINDOW_BYTES), Buffer.allocUnsafeSlow(SCAN_WINDOW_BYTES)];
     let spare = 0;
     const readWindow = (start: number): Promise<{ start: number; bytes: Buffer }> => {
@@ -236,28 +194,27 @@ export class CommitLog {
     let verifiedBytes = 0;
     let window = await readWindow(offset);
     let ahead = readWindow(window.start + window.bytes.length);
+    const stop = async (why: ScanOutcome['stop']): Promise<ScanOutcome> => {
+      await ahead;
+      return { end: offset, verifiedBytes, stop: why };
+    };
     for (;;) {
-      if (offset >= this.#log.writeOffset) {
-        await ahead;
-        return { end: offset, verifiedBytes, stop: 'end-of-log' };
-      }
+      if (offset >= this.#log.writeOffset) return stop('end-of-log');
       const at = offset - window.start;
       if (at >= window.bytes.length || at < 0) {
         const next = await ahead;
         window = next.start === offset ? next : await readWindow(offset);
-        if (window.bytes.length === 0) return { end: offset, verifiedBytes, stop: 'end-of-data' };
         ahead = readWindow(window.start + window.bytes.length);
+        if (window.bytes.length === 0) return stop('end-of-data');
         continue;
       }
       const result = verifyStoredMessage(window.bytes, at);
       if (result.kind === 'incomplete') {
         const segmentEnd = this.#log.segmentStartOf(offset) + this.#log.segmentSizeBytes;
         const available = Math.min(segmentEnd, this.#log.writeOffset) - offset;
-        if (result.needed > available || at === 0) {
-          await ahead;
-          return { end: offset, verifiedBytes, stop: 'torn-record' };
-        }
-        // The record runs past the window: continue with a window that starts at the record.
+        if (result.needed > available || at === 0) return stop('torn-record');
+        // The record runs past the window: continue with a window that starts at the record (a
+        // record larger than a window gets a buffer of its own).
         await ahead;
         window = {
           start: offset,
@@ -270,15 +227,11 @@ export class CommitLog {
         offset = this.#log.segmentStartOf(offset) + this.#log.segmentSizeBytes;
         continue;
       }
-      if (result.kind === 'corrupt' || result.physicalOffset !== offset) {
-        await ahead;
-        const stop =
-          result.kind === 'message'
-            ? 'stale-record'
-            : result.reason === 'bad-magic'
-              ? 'end-of-data'
-              : 'corrupt';
-        return { end: offset, verifiedBytes, stop };
+      if (result.kind === 'corrupt') return stop(result.reason === 'bad-magic' ? 'end-of-data' : 'corrupt');
+      if (result.physicalOffset !== offset) return stop('stale-record');
+      if (onRecord !== undefined) {
+        const decoded = decodeStoredMessage(window.bytes, at, { withBody: false });
+        if (decoded.kind === 'message') onRecord(decoded.message);
       }
       offset += result.size;
       verifiedBytes += result.size;
