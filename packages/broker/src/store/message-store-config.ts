@@ -19,16 +19,24 @@ export const messageStoreConfigSchema = defineConfigSchema({
     storePathCommitLog: {
       type: 'string',
       optional: true,
-      doc: 'Commit-log directory; default <root>/commitlog.',
+      doc: 'Commit-log directory; default `storePathRootDir/commitlog`.',
     },
     storePathConsumeQueue: {
       type: 'string',
       optional: true,
-      doc: 'Consume-queue directory; default <root>/consumequeue.',
+      doc: 'Consume-queue directory; default `storePathRootDir/consumequeue`.',
     },
-    storePathIndex: { type: 'string', optional: true, doc: 'Index directory; default <root>/index.' },
-    storeCheckpoint: { type: 'string', optional: true, doc: 'Checkpoint file; default <root>/checkpoint.' },
-    abortFile: { type: 'string', optional: true, doc: 'Abort file; default <root>/abort.' },
+    storePathIndex: {
+      type: 'string',
+      optional: true,
+      doc: 'Index directory; default `storePathRootDir/index`.',
+    },
+    storeCheckpoint: {
+      type: 'string',
+      optional: true,
+      doc: 'Checkpoint file; default `storePathRootDir/checkpoint`.',
+    },
+    abortFile: { type: 'string', optional: true, doc: 'Abort file; default `storePathRootDir/abort`.' },
     mappedFileSizeCommitLog: {
       type: 'int',
       default: DEFAULT_COMMIT_LOG_SEGMENT_BYTES,

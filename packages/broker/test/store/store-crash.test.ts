@@ -11,8 +11,9 @@ import { MessageStore } from '../../src/store/message-store';
 
 // Plain JS helpers shared with the child process (which runs the built store).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { TOPIC, crashTestBody } = require('./crash/crash-message.js') as {
+const { TOPIC, CRASH_STORE_SETTINGS, crashTestBody } = require('./crash/crash-message.js') as {
   TOPIC: string;
+  CRASH_STORE_SETTINGS: Parameters<typeof defaultStoreConfig>[1];
   crashTestBody: (n: number) => Buffer;
 };
 
@@ -63,12 +64,7 @@ describe('store crash safety (SIGKILL of a SYNC_FLUSH writer)', () => {
       const store = await MessageStore.open({
         disk: new NodeDisk(),
         clock: systemClock,
-        config: defaultStoreConfig(dir, {
-          flushDiskType: 'SYNC_FLUSH',
-          mappedFileSizeCommitLog: 256 * 1024,
-          maxMessageSize: 64 * 1024,
-          mappedFileSizeConsumeQueue: 20 * 1000,
-        }),
+        config: defaultStoreConfig(dir, CRASH_STORE_SETTINGS),
       });
       expect(store.recovery.kind).toBe('crash');
       const seen = new Map<string, number>();

@@ -7,12 +7,10 @@
 // reads back into the same Map<Integer, Long>. RocketMQ 4.x keeps no DataVersion in this file; ours
 // lives in memory only (a RocketMQ 5 file's `dataVersion` is adopted on load, not written back).
 
-import { readDataVersionField, type DataVersion } from './data-version';
 import {
-  childPath,
   emptyRecord,
   expectObject,
-  FieldReader,
+  childPath,
   isJavaInt,
   isJavaLong,
   parseIntKey,
@@ -20,10 +18,11 @@ import {
 } from './json-fields';
 import { MetadataFormatError } from './metadata-errors';
 import {
-  loadMetadataFile,
-  MetadataChanges,
+  loadMetadataTable,
+  MetadataTableFile,
+  type LoadedMetadataTable,
   type MetadataFileOptions,
-  type MetadataLoadResult,
+  type MetadataTableFormat,
 } from './metadata-file';
 import type { JsonValue } from './tolerant-json';
 
@@ -48,45 +47,38 @@ interface TopicGroupTable {
   readonly offsets: Map<number, number>;
 }
 
-/** Committed offsets per (topic, group, queue), loaded from and persisted to consumerOffset.json. */
-export class ConsumerOffsetFile {
-  readonly loadResult: MetadataLoadResult;
-  /** Keyed by `topic@group`, as in the file. */
-  readonly #table: Map<string, TopicGroupTable>;
-  readonly #changes: MetadataChanges;
+/** Keyed by `topic@group`, as in the file. */
+const OFFSETS_FORMAT: MetadataTableFormat<string, TopicGroupTable, ConsumerOffsetJson> = {
+  description: 'consumer offsets',
+  tableField: 'offsetTable',
+  decodeEntry: (key, json, where) => {
+    const { topic, group } = splitTopicAtGroup(key, where);
+    return [key, { topic, group, offsets: decodeQueueOffsets(json, where) }];
+  },
+};
 
-  private constructor(
-    table: Map<string, TopicGroupTable>,
-    loadResult: MetadataLoadResult,
-    changes: MetadataChanges,
-  ) {
-    this.#table = table;
-    this.loadResult = loadResult;
-    this.#changes = changes;
+/**
+ * Committed offsets per (topic, group, queue), loaded from and persisted to consumerOffset.json. Its
+ * DataVersion is kept in memory only (see the top of this file).
+ */
+export class ConsumerOffsetFile extends MetadataTableFile<string, TopicGroupTable, ConsumerOffsetJson> {
+  private constructor(loaded: LoadedMetadataTable<string, TopicGroupTable>) {
+    super(loaded);
   }
 
   /** Reads the file (or its `.bak`); a missing file gives an empty table. */
   static async load(options: MetadataFileOptions): Promise<ConsumerOffsetFile> {
-    const { decoded, result } = await loadMetadataFile(options, 'consumer offsets', (json, ignored) =>
-      decodeConsumerOffsets(json, options.clock.now(), ignored),
-    );
-    const changes = new MetadataChanges(options, result, decoded?.dataVersion);
-    return new ConsumerOffsetFile(decoded?.table ?? new Map(), result, changes);
-  }
-
-  /** Moves on every change; kept in memory only (see the top of this file). */
-  get dataVersion(): DataVersion {
-    return this.#changes.dataVersion;
+    return new ConsumerOffsetFile(await loadMetadataTable(options, OFFSETS_FORMAT));
   }
 
   /** The committed offset, or undefined when the group never committed one for that queue. */
   get(topic: string, group: string, queueId: number): number | undefined {
-    return this.#table.get(readKey(topic, group))?.offsets.get(queueId);
+    return this.table.get(readKey(topic, group))?.offsets.get(queueId);
   }
 
   /** A copy of the (topic, group)'s offsets by queue id; empty when there are none. */
   queueOffsets(topic: string, group: string): Map<number, number> {
-    return new Map(this.#table.get(readKey(topic, group))?.offsets);
+    return new Map(this.table.get(readKey(topic, group))?.offsets);
   }
 
   /**
@@ -98,22 +90,20 @@ export class ConsumerOffsetFile {
     if (!isJavaInt(queueId) || queueId < 0)
       throw new RangeError(`queueId must be an int >= 0, got ${queueId}`);
     if (!isJavaLong(offset)) throw new RangeError(`offset must be a safe integer, got ${offset}`);
-    let entry = this.#table.get(key);
+    let entry = this.table.get(key);
     if (entry === undefined) {
       entry = { topic, group, offsets: new Map() };
-      this.#table.set(key, entry);
+      this.table.set(key, entry);
     } else if (entry.offsets.get(queueId) === offset) {
       return;
     }
     entry.offsets.set(queueId, offset);
-    this.#changes.changed();
+    this.changed();
   }
 
   /** Forgets the offsets of one (topic, group); false if there were none. */
   delete(topic: string, group: string): boolean {
-    if (!this.#table.delete(readKey(topic, group))) return false;
-    this.#changes.changed();
-    return true;
+    return this.remove(readKey(topic, group));
   }
 
   /** Forgets a group's offsets on every topic (DELETE_SUBSCRIPTIONGROUP with removeOffset); returns how many topics. */
@@ -128,38 +118,23 @@ export class ConsumerOffsetFile {
 
   /** Every (topic, group) with its offsets; the maps are live views, do not keep them. */
   *entries(): IterableIterator<GroupTopicOffsets> {
-    yield* this.#table.values();
-  }
-
-  /** Writes the table if it changed since the last persist (crash-safe; concurrent calls coalesce). */
-  persist(): Promise<void> {
-    return this.#changes.persist(() => this.toRocketMqJson());
-  }
-
-  get unpersisted(): boolean {
-    return this.#changes.unpersisted;
+    yield* this.table.values();
   }
 
   /** The table in RocketMQ's shape (file content; the body of GET_ALL_CONSUMER_OFFSET). */
-  toRocketMqJson(): ConsumerOffsetJson {
-    const table = emptyRecord<Readonly<Record<string, number>>>();
-    for (const [key, entry] of sortedByKey(this.#table)) {
-      const offsets = emptyRecord<number>();
-      for (const [queueId, offset] of sortedByKey(entry.offsets)) offsets[String(queueId)] = offset;
-      table[key] = offsets;
-    }
-    return { offsetTable: table };
+  override toRocketMqJson(): ConsumerOffsetJson {
+    return { offsetTable: this.tableJson((entry) => queueOffsetsToJson(entry.offsets)) };
   }
 
   #deleteWhere(matches: (entry: TopicGroupTable) => boolean): number {
     let removed = 0;
-    for (const [key, entry] of this.#table) {
+    for (const [key, entry] of this.table) {
       if (matches(entry)) {
-        this.#table.delete(key);
+        this.table.delete(key);
         removed++;
       }
     }
-    if (removed > 0) this.#changes.changed();
+    if (removed > 0) this.changed();
     return removed;
   }
 }
@@ -194,25 +169,10 @@ function splitTopicAtGroup(key: string, where: string): { topic: string; group: 
   return { topic, group };
 }
 
-function decodeConsumerOffsets(
-  json: JsonValue,
-  nowMs: number,
-  ignored: string[],
-): { table: Map<string, TopicGroupTable>; dataVersion: DataVersion | undefined } {
-  const wrapper = new FieldReader(json, '');
-  const dataVersion = readDataVersionField(wrapper, nowMs, ignored);
-  const table = new Map<string, TopicGroupTable>();
-  const tableJson = wrapper.raw('offsetTable');
-  if (tableJson !== undefined) {
-    const offsetTable = expectObject(tableJson, 'offsetTable');
-    for (const key of Object.keys(offsetTable)) {
-      const where = childPath('offsetTable', key);
-      const { topic, group } = splitTopicAtGroup(key, where);
-      table.set(key, { topic, group, offsets: decodeQueueOffsets(offsetTable[key], where) });
-    }
-  }
-  ignored.push(...wrapper.unread());
-  return { table, dataVersion };
+function queueOffsetsToJson(offsets: ReadonlyMap<number, number>): Readonly<Record<string, number>> {
+  const json = emptyRecord<number>();
+  for (const [queueId, offset] of sortedByKey(offsets)) json[String(queueId)] = offset;
+  return json;
 }
 
 function decodeQueueOffsets(json: JsonValue | undefined, where: string): Map<number, number> {

@@ -14,28 +14,15 @@
 //
 // Fields missing from a file take SubscriptionGroupConfig's Java defaults (facts §5.2).
 
-import {
-  dataVersionToJson,
-  readDataVersionField,
-  type DataVersion,
-  type DataVersionJson,
-} from './data-version';
-import {
-  childPath,
-  emptyRecord,
-  expectObject,
-  FieldReader,
-  isJavaInt,
-  isJavaLong,
-  sortedByKey,
-  withoutUndefined,
-} from './json-fields';
+import { dataVersionToJson, type DataVersionJson } from './data-version';
+import { FieldReader, isJavaInt, isJavaLong, withoutUndefined } from './json-fields';
 import { MetadataFormatError } from './metadata-errors';
 import {
-  loadMetadataFile,
-  MetadataChanges,
+  loadMetadataTable,
+  MetadataTableFile,
+  type LoadedMetadataTable,
   type MetadataFileOptions,
-  type MetadataLoadResult,
+  type MetadataTableFormat,
 } from './metadata-file';
 import type { JsonValue } from './tolerant-json';
 
@@ -96,49 +83,41 @@ const BOOLEAN_FIELDS = [
   'notifyConsumerIdsChangedEnable',
 ] as const;
 
-/** The subscription-group table, loaded from and persisted to subscriptionGroup.json. */
-export class SubscriptionGroupFile {
-  readonly loadResult: MetadataLoadResult;
-  readonly #groups: Map<string, SubscriptionGroupConfig>;
-  readonly #changes: MetadataChanges;
+const GROUPS_FORMAT: MetadataTableFormat<string, SubscriptionGroupConfig, SubscriptionGroupWrapperJson> = {
+  description: 'subscription groups',
+  tableField: 'subscriptionGroupTable',
+  decodeEntry: (name, json, where, ignored) => [name, decodeGroup(json, name, where, ignored)],
+};
 
-  private constructor(
-    groups: Map<string, SubscriptionGroupConfig>,
-    loadResult: MetadataLoadResult,
-    changes: MetadataChanges,
-  ) {
-    this.#groups = groups;
-    this.loadResult = loadResult;
-    this.#changes = changes;
+/** The subscription-group table, loaded from and persisted to subscriptionGroup.json. */
+export class SubscriptionGroupFile extends MetadataTableFile<
+  string,
+  SubscriptionGroupConfig,
+  SubscriptionGroupWrapperJson
+> {
+  private constructor(loaded: LoadedMetadataTable<string, SubscriptionGroupConfig>) {
+    super(loaded);
   }
 
   /** Reads the file (or its `.bak`); a missing file gives an empty table. */
   static async load(options: MetadataFileOptions): Promise<SubscriptionGroupFile> {
-    const { decoded, result } = await loadMetadataFile(options, 'subscription groups', (json, ignored) =>
-      decodeSubscriptionGroups(json, options.clock.now(), ignored),
-    );
-    const changes = new MetadataChanges(options, result, decoded?.dataVersion);
-    return new SubscriptionGroupFile(decoded?.groups ?? new Map(), result, changes);
-  }
-
-  get dataVersion(): DataVersion {
-    return this.#changes.dataVersion;
+    return new SubscriptionGroupFile(await loadMetadataTable(options, GROUPS_FORMAT));
   }
 
   get size(): number {
-    return this.#groups.size;
+    return this.table.size;
   }
 
   get(groupName: string): SubscriptionGroupConfig | undefined {
-    return this.#groups.get(groupName);
+    return this.table.get(groupName);
   }
 
   has(groupName: string): boolean {
-    return this.#groups.has(groupName);
+    return this.table.has(groupName);
   }
 
   groups(): IterableIterator<SubscriptionGroupConfig> {
-    return this.#groups.values();
+    return this.table.values();
   }
 
   /**
@@ -147,33 +126,19 @@ export class SubscriptionGroupFile {
    */
   set(input: SubscriptionGroupConfigInput): SubscriptionGroupConfig {
     const config = resolveSubscriptionGroupConfig(input);
-    const old = this.#groups.get(config.groupName);
-    if (old !== undefined && sameGroupConfig(old, config)) return old;
-    this.#groups.set(config.groupName, config);
-    this.#changes.changed();
-    return config;
+    return this.put(config.groupName, config, sameGroupConfig);
   }
 
   delete(groupName: string): boolean {
-    if (!this.#groups.delete(groupName)) return false;
-    this.#changes.changed();
-    return true;
-  }
-
-  /** Writes the table if it changed since the last persist (crash-safe; concurrent calls coalesce). */
-  persist(): Promise<void> {
-    return this.#changes.persist(() => this.toRocketMqJson());
-  }
-
-  get unpersisted(): boolean {
-    return this.#changes.unpersisted;
+    return this.remove(groupName);
   }
 
   /** The table as RocketMQ serialises it (file content and GET_ALL_SUBSCRIPTIONGROUP_CONFIG body). */
-  toRocketMqJson(): SubscriptionGroupWrapperJson {
-    const table = emptyRecord<SubscriptionGroupConfigJson>();
-    for (const [name, config] of sortedByKey(this.#groups)) table[name] = groupConfigToJson(config);
-    return { dataVersion: dataVersionToJson(this.#changes.dataVersion), subscriptionGroupTable: table };
+  override toRocketMqJson(): SubscriptionGroupWrapperJson {
+    return {
+      dataVersion: dataVersionToJson(this.dataVersion),
+      subscriptionGroupTable: this.tableJson(groupConfigToJson),
+    };
   }
 }
 
@@ -220,25 +185,6 @@ function groupConfigToJson(config: SubscriptionGroupConfig): SubscriptionGroupCo
     retryQueueNums: config.retryQueueNums,
     whichBrokerWhenConsumeSlowly: config.whichBrokerWhenConsumeSlowly,
   };
-}
-
-function decodeSubscriptionGroups(
-  json: JsonValue,
-  nowMs: number,
-  ignored: string[],
-): { groups: Map<string, SubscriptionGroupConfig>; dataVersion: DataVersion | undefined } {
-  const wrapper = new FieldReader(json, '');
-  const dataVersion = readDataVersionField(wrapper, nowMs, ignored);
-  const groups = new Map<string, SubscriptionGroupConfig>();
-  const tableJson = wrapper.raw('subscriptionGroupTable');
-  if (tableJson !== undefined) {
-    const table = expectObject(tableJson, 'subscriptionGroupTable');
-    for (const name of Object.keys(table)) {
-      groups.set(name, decodeGroup(table[name], name, childPath('subscriptionGroupTable', name), ignored));
-    }
-  }
-  ignored.push(...wrapper.unread());
-  return { groups, dataVersion };
 }
 
 function decodeGroup(

@@ -14,23 +14,15 @@
 //
 // Fields missing from a file take TopicConfig's Java defaults (facts §12).
 
-import type { DataVersion } from './data-version';
-import { dataVersionToJson, readDataVersionField, type DataVersionJson } from './data-version';
-import {
-  childPath,
-  emptyRecord,
-  FieldReader,
-  expectObject,
-  isJavaInt,
-  sortedByKey,
-  withoutUndefined,
-} from './json-fields';
+import { dataVersionToJson, type DataVersionJson } from './data-version';
+import { FieldReader, isJavaInt, withoutUndefined } from './json-fields';
 import { MetadataFormatError } from './metadata-errors';
 import {
-  loadMetadataFile,
-  MetadataChanges,
+  loadMetadataTable,
+  MetadataTableFile,
+  type LoadedMetadataTable,
   type MetadataFileOptions,
-  type MetadataLoadResult,
+  type MetadataTableFormat,
 } from './metadata-file';
 import type { JsonValue } from './tolerant-json';
 
@@ -78,56 +70,38 @@ export interface TopicConfigSerializeWrapperJson {
   readonly topicConfigTable: Readonly<Record<string, TopicConfigJson>>;
 }
 
-interface DecodedTopics {
-  readonly topics: Map<string, TopicConfig>;
-  readonly dataVersion: DataVersion | undefined;
-}
+const TOPICS_FORMAT: MetadataTableFormat<string, TopicConfig, TopicConfigSerializeWrapperJson> = {
+  description: 'topic configs',
+  tableField: 'topicConfigTable',
+  decodeEntry: (name, json, where, ignored) => [name, decodeTopicConfig(json, name, where, ignored)],
+};
 
 /** The topic table, loaded from and persisted to topics.json. Create it with `load`. */
-export class TopicConfigFile {
-  /** What load found, for the broker's log. */
-  readonly loadResult: MetadataLoadResult;
-  readonly #topics: Map<string, TopicConfig>;
-  readonly #changes: MetadataChanges;
-
-  private constructor(
-    topics: Map<string, TopicConfig>,
-    loadResult: MetadataLoadResult,
-    changes: MetadataChanges,
-  ) {
-    this.#topics = topics;
-    this.loadResult = loadResult;
-    this.#changes = changes;
+export class TopicConfigFile extends MetadataTableFile<string, TopicConfig, TopicConfigSerializeWrapperJson> {
+  private constructor(loaded: LoadedMetadataTable<string, TopicConfig>) {
+    super(loaded);
   }
 
   /** Reads the file (or its `.bak`); a missing file gives an empty table. */
   static async load(options: MetadataFileOptions): Promise<TopicConfigFile> {
-    const { decoded, result } = await loadMetadataFile(options, 'topic configs', (json, ignored) =>
-      decodeTopicConfigs(json, options.clock.now(), ignored),
-    );
-    const changes = new MetadataChanges(options, result, decoded?.dataVersion);
-    return new TopicConfigFile(decoded?.topics ?? new Map(), result, changes);
-  }
-
-  get dataVersion(): DataVersion {
-    return this.#changes.dataVersion;
+    return new TopicConfigFile(await loadMetadataTable(options, TOPICS_FORMAT));
   }
 
   get size(): number {
-    return this.#topics.size;
+    return this.table.size;
   }
 
   get(topicName: string): TopicConfig | undefined {
-    return this.#topics.get(topicName);
+    return this.table.get(topicName);
   }
 
   has(topicName: string): boolean {
-    return this.#topics.has(topicName);
+    return this.table.has(topicName);
   }
 
   /** Every topic, in no particular order. */
   topics(): IterableIterator<TopicConfig> {
-    return this.#topics.values();
+    return this.table.values();
   }
 
   /**
@@ -137,35 +111,20 @@ export class TopicConfigFile {
    */
   set(input: TopicConfigInput): TopicConfig {
     const config = resolveTopicConfig(input);
-    const old = this.#topics.get(config.topicName);
-    if (old !== undefined && sameTopicConfig(old, config)) return old;
-    this.#topics.set(config.topicName, config);
-    this.#changes.changed();
-    return config;
+    return this.put(config.topicName, config, sameTopicConfig);
   }
 
   /** Removes a topic; false if there was none. */
   delete(topicName: string): boolean {
-    if (!this.#topics.delete(topicName)) return false;
-    this.#changes.changed();
-    return true;
-  }
-
-  /** Writes the table if it changed since the last persist (crash-safe; concurrent calls coalesce). */
-  persist(): Promise<void> {
-    return this.#changes.persist(() => this.toRocketMqJson());
-  }
-
-  /** True when there are changes that `persist` has not yet made durable. */
-  get unpersisted(): boolean {
-    return this.#changes.unpersisted;
+    return this.remove(topicName);
   }
 
   /** The table as RocketMQ serialises it (file content and GET_ALL_TOPIC_CONFIG body). */
-  toRocketMqJson(): TopicConfigSerializeWrapperJson {
-    const table = emptyRecord<TopicConfigJson>();
-    for (const [name, config] of sortedByKey(this.#topics)) table[name] = topicConfigToJson(config);
-    return { dataVersion: dataVersionToJson(this.#changes.dataVersion), topicConfigTable: table };
+  override toRocketMqJson(): TopicConfigSerializeWrapperJson {
+    return {
+      dataVersion: dataVersionToJson(this.dataVersion),
+      topicConfigTable: this.tableJson(topicConfigToJson),
+    };
   }
 }
 
@@ -212,21 +171,6 @@ function topicConfigToJson(config: TopicConfig): TopicConfigJson {
     topicSysFlag: config.topicSysFlag,
     writeQueueNums: config.writeQueueNums,
   };
-}
-
-function decodeTopicConfigs(json: JsonValue, nowMs: number, ignored: string[]): DecodedTopics {
-  const wrapper = new FieldReader(json, '');
-  const dataVersion = readDataVersionField(wrapper, nowMs, ignored);
-  const tableJson = wrapper.raw('topicConfigTable');
-  const topics = new Map<string, TopicConfig>();
-  if (tableJson !== undefined) {
-    const table = expectObject(tableJson, 'topicConfigTable');
-    for (const name of Object.keys(table)) {
-      topics.set(name, decodeTopicConfig(table[name], name, childPath('topicConfigTable', name), ignored));
-    }
-  }
-  ignored.push(...wrapper.unread());
-  return { topics, dataVersion };
 }
 
 function decodeTopicConfig(

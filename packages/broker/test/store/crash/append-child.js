@@ -6,7 +6,7 @@ const { MessageStore } = require('../../../dist/store/message-store');
 const { defaultStoreConfig } = require('../../../dist/store/message-store-config');
 const { NodeDisk } = require('../../../dist/store/disk/node-disk');
 const { systemClock } = require('../../../dist/common/clock');
-const { crashTestRequest } = require('./crash-message');
+const { CRASH_STORE_SETTINGS, crashTestRequest } = require('./crash-message');
 
 const [dir, firstArg] = process.argv.slice(2);
 const first = Number(firstArg);
@@ -16,13 +16,7 @@ async function main() {
   const store = await MessageStore.open({
     disk: new NodeDisk(),
     clock: systemClock,
-    config: defaultStoreConfig(dir, {
-      flushDiskType: 'SYNC_FLUSH',
-      mappedFileSizeCommitLog: 256 * 1024,
-      maxMessageSize: 64 * 1024,
-      mappedFileSizeConsumeQueue: 20 * 1000,
-      commitLogWriteChunkBytes: 64 * 1024,
-    }),
+    config: defaultStoreConfig(dir, CRASH_STORE_SETTINGS),
   });
   process.stdout.write(`ready ${store.recovery.kind}\n`);
   let next = first;

@@ -5,6 +5,15 @@ const { messagePropertiesToString } = require('../../../dist/protocol/message/me
 
 const TOPIC = 'CrashTopic';
 
+/** Store settings of the crash test, shared by the child and the parent that checks its work. */
+const CRASH_STORE_SETTINGS = {
+  flushDiskType: 'SYNC_FLUSH',
+  mappedFileSizeCommitLog: 256 * 1024,
+  maxMessageSize: 64 * 1024,
+  mappedFileSizeConsumeQueue: 20 * 1000,
+  commitLogWriteChunkBytes: 64 * 1024,
+};
+
 function crashTestBody(n) {
   const size = 100 + ((n * 7919) % 1900);
   return Buffer.from(`m${n}:`.padEnd(size, String.fromCharCode(97 + (n % 26))));
@@ -33,4 +42,4 @@ function crashTestRequest(n) {
   };
 }
 
-module.exports = { TOPIC, crashTestBody, crashTestRequest };
+module.exports = { TOPIC, CRASH_STORE_SETTINGS, crashTestBody, crashTestRequest };

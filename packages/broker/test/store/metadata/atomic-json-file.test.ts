@@ -8,7 +8,7 @@ import { readJsonFile, writeJsonAtomically } from '../../../src/store/metadata/a
 import { MetadataFormatError } from '../../../src/store/metadata/metadata-errors';
 import type { JsonValue } from '../../../src/store/metadata/tolerant-json';
 import { StoreCorruptionError } from '../../../src/store/store-errors';
-import { deferred, ScriptedDisk } from './helpers/scripted-disk';
+import { holdFirstDatasync, ScriptedDisk } from './helpers/scripted-disk';
 
 const PATH = '/store/config/topics.json';
 const BAK = `${PATH}.bak`;
@@ -234,20 +234,11 @@ describe('writeJsonAtomically / readJsonFile', () => {
 
   it('queues writes that arrive during a write into one more write, without interleaving', async () => {
     const memory = new MemoryDisk();
-    const reached = deferred();
-    const release = deferred();
-    let held = false;
-    const disk = new ScriptedDisk(memory, async (step) => {
-      if (step.op === 'datasync' && !held) {
-        held = true;
-        reached.resolve();
-        await release.promise;
-      }
-    });
+    const { disk, reached, release } = holdFirstDatasync(memory);
     const first = writeJsonAtomically(disk, PATH, { v: 0 });
-    await reached.promise;
+    await reached;
     const later = Array.from({ length: 50 }, (_, i) => writeJsonAtomically(disk, PATH, { v: i + 1 }));
-    release.resolve();
+    release();
     await Promise.all([first, ...later]);
 
     expect(disk.replacements(PATH)).toBe(2);

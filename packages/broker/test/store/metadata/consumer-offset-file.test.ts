@@ -2,14 +2,12 @@ import { MemoryDisk } from '../../../src/store/disk/memory-disk';
 import { ConsumerOffsetFile } from '../../../src/store/metadata/consumer-offset-file';
 import { metadataFilePaths } from '../../../src/store/metadata/metadata-paths';
 import { StoreCorruptionError } from '../../../src/store/store-errors';
-import { getText, putText, rocketMqSample, StepClock } from './helpers/files';
-import { deferred, ScriptedDisk } from './helpers/scripted-disk';
+import { getText, loaderAt, putText, rocketMqSample, StepClock } from './helpers/files';
+import { holdFirstDatasync } from './helpers/scripted-disk';
 
 const PATH = metadataFilePaths('/store').consumerOffsets;
 
-function load(disk: MemoryDisk | ScriptedDisk, clock = new StepClock()): Promise<ConsumerOffsetFile> {
-  return ConsumerOffsetFile.load({ disk, path: PATH, clock });
-}
+const load = loaderAt(PATH, ConsumerOffsetFile.load);
 
 describe('ConsumerOffsetFile', () => {
   it('lives at config/consumerOffset.json', () => {
@@ -118,25 +116,16 @@ describe('ConsumerOffsetFile', () => {
 
   it('coalesces concurrent persists and ends with the last state', async () => {
     const memory = new MemoryDisk();
-    const reached = deferred();
-    const release = deferred();
-    let holding = false;
-    const disk = new ScriptedDisk(memory, async (step) => {
-      if (step.op === 'datasync' && !holding) {
-        holding = true;
-        reached.resolve();
-        await release.promise;
-      }
-    });
+    const { disk, reached, release } = holdFirstDatasync(memory);
     const offsets = await load(disk);
     offsets.set('T', 'G', 0, 0);
     const persists = [offsets.persist()];
-    await reached.promise;
+    await reached;
     for (let n = 1; n <= 1000; n++) {
       offsets.set('T', 'G', n % 4, n);
       persists.push(offsets.persist());
     }
-    release.resolve();
+    release();
     await Promise.all(persists);
     expect(disk.replacements(PATH)).toBe(2);
     expect((await load(memory)).queueOffsets('T', 'G')).toEqual(
@@ -151,22 +140,13 @@ describe('ConsumerOffsetFile', () => {
 
   it('persists a change made while a persist was running', async () => {
     const memory = new MemoryDisk();
-    const reached = deferred();
-    const release = deferred();
-    let holding = false;
-    const disk = new ScriptedDisk(memory, async (step) => {
-      if (step.op === 'datasync' && !holding) {
-        holding = true;
-        reached.resolve();
-        await release.promise;
-      }
-    });
+    const { disk, reached, release } = holdFirstDatasync(memory);
     const offsets = await load(disk);
     offsets.set('T', 'G', 0, 1);
     const first = offsets.persist();
-    await reached.promise;
+    await reached;
     offsets.set('T', 'G', 0, 2); // after the first write rendered its text
-    release.resolve();
+    release();
     await first;
     expect(offsets.unpersisted).toBe(true);
     await offsets.persist();

@@ -2,13 +2,11 @@ import { MemoryDisk } from '../../../src/store/disk/memory-disk';
 import { DelayOffsetFile } from '../../../src/store/metadata/delay-offset-file';
 import { metadataFilePaths } from '../../../src/store/metadata/metadata-paths';
 import { StoreCorruptionError } from '../../../src/store/store-errors';
-import { getText, putText, rocketMqSample, StepClock } from './helpers/files';
+import { getText, loaderAt, putText, rocketMqSample, StepClock } from './helpers/files';
 
 const PATH = metadataFilePaths('/store').delayOffsets;
 
-function load(disk: MemoryDisk, clock = new StepClock()): Promise<DelayOffsetFile> {
-  return DelayOffsetFile.load({ disk, path: PATH, clock });
-}
+const load = loaderAt(PATH, DelayOffsetFile.load);
 
 describe('DelayOffsetFile', () => {
   it('lives at config/delayOffset.json', () => {

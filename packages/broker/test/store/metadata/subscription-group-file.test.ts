@@ -5,13 +5,11 @@ import {
   SubscriptionGroupFile,
 } from '../../../src/store/metadata/subscription-group-file';
 import { StoreCorruptionError } from '../../../src/store/store-errors';
-import { getText, putText, rocketMqSample, StepClock } from './helpers/files';
+import { getText, loaderAt, putText, rocketMqSample, StepClock } from './helpers/files';
 
 const PATH = metadataFilePaths('/store').subscriptionGroups;
 
-function load(disk: MemoryDisk, clock = new StepClock()): Promise<SubscriptionGroupFile> {
-  return SubscriptionGroupFile.load({ disk, path: PATH, clock });
-}
+const load = loaderAt(PATH, SubscriptionGroupFile.load);
 
 describe('SubscriptionGroupFile', () => {
   it('lives at config/subscriptionGroup.json', () => {

@@ -3,14 +3,12 @@ import { metadataFilePaths } from '../../../src/store/metadata/metadata-paths';
 import { MetadataFormatError } from '../../../src/store/metadata/metadata-errors';
 import { TOPIC_CONFIG_DEFAULTS, TopicConfigFile } from '../../../src/store/metadata/topic-config-file';
 import { StoreCorruptionError } from '../../../src/store/store-errors';
-import { getText, putText, rocketMqSample, StepClock } from './helpers/files';
-import { deferred, ScriptedDisk } from './helpers/scripted-disk';
+import { getText, loaderAt, putText, rocketMqSample, StepClock } from './helpers/files';
+import { holdFirstDatasync, ScriptedDisk } from './helpers/scripted-disk';
 
 const PATH = metadataFilePaths('/store').topics;
 
-async function load(disk: MemoryDisk | ScriptedDisk, clock = new StepClock()): Promise<TopicConfigFile> {
-  return TopicConfigFile.load({ disk, path: PATH, clock });
-}
+const load = loaderAt(PATH, TopicConfigFile.load);
 
 describe('TopicConfigFile', () => {
   it('lives at config/topics.json', () => {
@@ -206,25 +204,16 @@ describe('TopicConfigFile', () => {
 
   it('coalesces concurrent persists and ends with the last state', async () => {
     const memory = new MemoryDisk();
-    const reached = deferred();
-    const release = deferred();
-    let holding = false;
-    const disk = new ScriptedDisk(memory, async (step) => {
-      if (step.op === 'datasync' && !holding) {
-        holding = true;
-        reached.resolve();
-        await release.promise;
-      }
-    });
+    const { disk, reached, release } = holdFirstDatasync(memory);
     const topics = await load(disk);
     topics.set({ topicName: 'T', readQueueNums: 0 });
     const persists = [topics.persist()];
-    await reached.promise;
+    await reached;
     for (let n = 1; n <= 100; n++) {
       topics.set({ topicName: 'T', readQueueNums: n });
       persists.push(topics.persist());
     }
-    release.resolve();
+    release();
     await Promise.all(persists);
     expect(disk.replacements(PATH)).toBe(2);
     expect(topics.unpersisted).toBe(false);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Disk } from '../../../../src/store/disk/disk';
+import type { MetadataClock, MetadataFileOptions } from '../../../../src/store/metadata/metadata-file';
 
 /** A RocketMQ-shaped sample from fixtures/rocketmq-4.9 (see fixtures/README.md). */
 export function rocketMqSample(name: string): string {
@@ -32,4 +33,12 @@ export class StepClock {
   now(): number {
     return this.nowMs;
   }
+}
+
+/** `load(disk, clock?)` for the store kept at `path`; the clock defaults to a fresh StepClock. */
+export function loaderAt<T>(
+  path: string,
+  load: (options: MetadataFileOptions) => Promise<T>,
+): (disk: Disk, clock?: MetadataClock) => Promise<T> {
+  return (disk, clock = new StepClock()) => load({ disk, path, clock });
 }

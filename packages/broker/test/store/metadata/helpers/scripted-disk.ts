@@ -125,3 +125,26 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   });
   return { promise, resolve };
 }
+
+/** A ScriptedDisk that holds the first write at its first datasync, after the write rendered its text. */
+export interface HeldDisk {
+  readonly disk: ScriptedDisk;
+  /** Resolves when the first datasync is reached (and held). */
+  readonly reached: Promise<void>;
+  /** Lets the held datasync, and everything after it, go on. */
+  readonly release: () => void;
+}
+
+export function holdFirstDatasync(inner: Disk): HeldDisk {
+  const reached = deferred();
+  const release = deferred();
+  let holding = false;
+  const disk = new ScriptedDisk(inner, async (step) => {
+    if (step.op === 'datasync' && !holding) {
+      holding = true;
+      reached.resolve();
+      await release.promise;
+    }
+  });
+  return { disk, reached: reached.promise, release: () => release.resolve() };
+}
