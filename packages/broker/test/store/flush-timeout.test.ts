@@ -1,0 +1,55 @@
+import { FakeClock } from '../../src/common/fake-clock';
+import type { DiskFile } from '../../src/store/disk/disk';
+import { MemoryDisk } from '../../src/store/disk/memory-disk';
+import { openStore, putRequest, smallConfig } from './store-fixtures';
+
+/** A disk whose datasync can be made to hang, as a saturated or failing device does. */
+class StallingDisk extends MemoryDisk {
+  stalled = false;
+  readonly #waiting: Array<() => void> = [];
+  override async open(path: string): Promise<DiskFile> {
+    return this.#wrap(await super.open(path));
+  }
+  override async openExisting(path: string): Promise<DiskFile> {
+    return this.#wrap(await super.openExisting(path));
+  }
+  resume(): void {
+    this.stalled = false;
+    for (const release of this.#waiting.splice(0)) release();
+  }
+  #wrap(file: DiskFile): DiskFile {
+    const datasync = file.datasync.bind(file);
+    file.datasync = async () => {
+      if (this.stalled) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      await datasync();
+    };
+    return file;
+  }
+}
+
+describe('SYNC_FLUSH timeout', () => {
+  it('answers FLUSH_DISK_TIMEOUT when the fdatasync takes longer than syncFlushTimeout', async () => {
+    const disk = new StallingDisk();
+    const clock = new FakeClock();
+    const store = await openStore(
+      disk,
+      smallConfig({ flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 5000 }),
+      clock,
+    );
+    disk.stalled = true;
+    const put = store.putMessage(putRequest({ body: 'slow' }));
+    await clock.advanceAsync(4999);
+    let settled = false;
+    void put.then(() => (settled = true));
+    await clock.advanceAsync(0);
+    expect(settled).toBe(false);
+    await clock.advanceAsync(2);
+    const result = await put;
+    expect(result.status).toBe('FLUSH_DISK_TIMEOUT');
+    // The message is stored all the same and becomes readable once the disk catches up.
+    disk.resume();
+    await clock.advanceAsync(10);
+    expect(store.maxOffsetInQueue('TopicTest', 0)).toBe(1);
+    await store.close();
+  });
+});
