@@ -419,7 +419,7 @@ export class MessageStore {
   }
 
   #dispatch(request: DispatchRequest): void {
-    dispatchToQueue(this.#queues, request);
+    dispatchToQueue(this.#queues, request, this.#commitLog.confirmedOffset);
     // A record with neither KEYS nor UNIQ_KEY has nothing to index: skip the call on the hot path.
     if (this.#index !== undefined && (request.keys !== undefined || request.uniqKey !== undefined)) {
       this.#index.buildIndex(indexRequest(request)).catch((error: unknown) => {
@@ -490,11 +490,11 @@ export class MessageStore {
   }
 }
 
-function dispatchToQueue(queues: ConsumeQueueTable, request: DispatchRequest): void {
+function dispatchToQueue(queues: ConsumeQueueTable, request: DispatchRequest, confirmedOffset = -1): void {
   if (!isConsumable(request.transactionType)) return;
   queues
     .findOrCreate(request.topic, request.queueId)
-    .put(request.queueOffset, request.commitLogOffset, request.size, request.tagsCode);
+    .put(request.queueOffset, request.commitLogOffset, request.size, request.tagsCode, confirmedOffset);
 }
 
 const INDEX_TRANSACTION_TYPES: Record<TransactionType, IndexTransactionType> = {

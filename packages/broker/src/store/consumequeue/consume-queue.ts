@@ -101,12 +101,21 @@ export class ConsumeQueue {
   }
 
   /**
-   * Adds the entry for queue offset `queueOffset`. Returns false, and changes nothing, when the
+   * Adds the entry for queue offset `queueOffset`; `confirmedOffset` is the commit log's
+   * acknowledged end at this moment. Returns false, and changes nothing, when the
    * queue already holds an entry for that record: recovery re-dispatches records the queue may
    * already have. A gap (a queue starting past 0) is filled with blank entries.
    */
-  put(queueOffset: number, commitLogOffset: number, size: number, tagsCode: number): boolean {
+  put(
+    queueOffset: number,
+    commitLogOffset: number,
+    size: number,
+    tagsCode: number,
+    confirmedOffset = -1,
+  ): boolean {
     if (commitLogOffset + size <= this.#maxPhysicalOffset) return false;
+    // Forget the entries acknowledged meanwhile, so a queue nobody reads does not grow the list.
+    this.visibleMaxOffset(confirmedOffset);
     const expected = this.maxOffset;
     if (queueOffset < expected) {
       throw new Error(
