@@ -25,10 +25,17 @@ export function checkStorableText(topic: string, properties: string): KeelError 
   return undefined;
 }
 
+/** Topics already found valid: a broker sees few topics and each of them on every send. */
+const validTopics = new Set<string>();
+const MAX_REMEMBERED_TOPICS = 10_000;
+
 export function isValidTopicName(topic: string): boolean {
+  if (validTopics.has(topic)) return true;
   if (topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) return false;
   for (let i = 0; i < topic.length; i++) {
     if (!isTopicByte(topic.charCodeAt(i))) return false;
   }
+  if (validTopics.size >= MAX_REMEMBERED_TOPICS) validTopics.clear();
+  validTopics.add(topic);
   return true;
 }

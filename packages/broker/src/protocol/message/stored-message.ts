@@ -4,7 +4,7 @@
 // Reading is in stored-message-decoder.ts.
 
 import { bodyCrc32 } from './crc32';
-import { isIpv6Host, isValidHostAddress, writeHostAddress, type HostAddress } from './host-address';
+import { isIpv6Host, isValidHostAddress, type HostAddress } from './host-address';
 import { isJavaInt, writeJavaLong } from './java-long';
 import {
   InvalidMessageFieldError,
@@ -139,44 +139,84 @@ function checkRoom(what: string, target: Buffer, position: number, size: number)
   }
 }
 
+/** The fields known only at append time, when the writer encodes straight into its buffer. */
+export interface AppendTimeFields {
+  readonly queueOffset: number;
+  readonly physicalOffset: number;
+  readonly storeTimestamp: number;
+}
+
+const TWO_TO_32 = 4_294_967_296;
+
+/**
+ * One DataView per target buffer, reused while the writer keeps encoding into the same buffer:
+ * DataView accessors are what V8 optimises best for this (Buffer.write*BE checks every argument).
+ */
+let viewTarget: Buffer | undefined;
+let view: DataView | undefined;
+
+function viewOf(target: Buffer): DataView {
+  if (target !== viewTarget || view === undefined) {
+    view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+    viewTarget = target;
+  }
+  return view;
+}
+
+function setLong(v: DataView, at: number, value: number): void {
+  const high = Math.floor(value / TWO_TO_32);
+  v.setInt32(at, high);
+  v.setUint32(at + 4, value - high * TWO_TO_32);
+}
+
+function setHost(target: Buffer, v: DataView, at: number, host: HostAddress): number {
+  target.set(host.ip, at);
+  const after = at + host.ip.length;
+  v.setInt32(after, host.port);
+  return after + 4;
+}
+
 /**
  * Writes the record into `target` at `position` and returns the position after it. Nothing is
- * allocated: strings are encoded in place and the body is copied once.
+ * allocated: strings are encoded in place and the body is copied once. With `appendTime`, its
+ * offsets and store time are written instead of the fields' (the commit log's single pass).
  */
 export function encodeStoredMessage(
   message: PreparedStoredMessage,
   target: Buffer,
   position: number,
+  appendTime?: AppendTimeFields,
 ): number {
   const { fields, totalSize } = message;
   checkRoom('a stored message', target, position, totalSize);
-  target.writeInt32BE(totalSize, position + TOTAL_SIZE_OFFSET);
-  target.writeInt32BE(MESSAGE_MAGIC_CODE, position + MAGIC_OFFSET);
-  target.writeInt32BE(message.bodyCrc, position + BODY_CRC_OFFSET);
-  target.writeInt32BE(fields.queueId, position + QUEUE_ID_OFFSET);
-  target.writeInt32BE(fields.flag, position + FLAG_OFFSET);
-  writeJavaLong(target, position + QUEUE_OFFSET_OFFSET, fields.queueOffset);
-  writeJavaLong(target, position + PHYSICAL_OFFSET_OFFSET, fields.physicalOffset);
-  target.writeInt32BE(message.sysFlag, position + SYS_FLAG_OFFSET);
-  writeJavaLong(target, position + BORN_TIMESTAMP_OFFSET, fields.bornTimestamp);
+  const v = viewOf(target);
+  v.setInt32(position + TOTAL_SIZE_OFFSET, totalSize);
+  v.setInt32(position + MAGIC_OFFSET, MESSAGE_MAGIC_CODE);
+  v.setInt32(position + BODY_CRC_OFFSET, message.bodyCrc);
+  v.setInt32(position + QUEUE_ID_OFFSET, fields.queueId);
+  v.setInt32(position + FLAG_OFFSET, fields.flag);
+  setLong(v, position + QUEUE_OFFSET_OFFSET, appendTime?.queueOffset ?? fields.queueOffset);
+  setLong(v, position + PHYSICAL_OFFSET_OFFSET, appendTime?.physicalOffset ?? fields.physicalOffset);
+  v.setInt32(position + SYS_FLAG_OFFSET, message.sysFlag);
+  setLong(v, position + BORN_TIMESTAMP_OFFSET, fields.bornTimestamp);
   // From the born host on, positions depend on the host families: a cursor follows the fields.
-  let p = writeHostAddress(target, position + BORN_HOST_OFFSET, fields.bornHost);
-  writeJavaLong(target, p, fields.storeTimestamp);
-  p = writeHostAddress(target, p + LONG_SIZE, fields.storeHost);
-  target.writeInt32BE(fields.reconsumeTimes, p);
+  let p = setHost(target, v, position + BORN_HOST_OFFSET, fields.bornHost);
+  setLong(v, p, appendTime?.storeTimestamp ?? fields.storeTimestamp);
+  p = setHost(target, v, p + LONG_SIZE, fields.storeHost);
+  v.setInt32(p, fields.reconsumeTimes);
   p += INT_SIZE;
-  writeJavaLong(target, p, fields.preparedTransactionOffset);
+  setLong(v, p, fields.preparedTransactionOffset);
   p += LONG_SIZE;
-  target.writeInt32BE(message.bodyLength, p);
+  v.setInt32(p, message.bodyLength);
   p += INT_SIZE;
   target.set(fields.body, p);
   p += message.bodyLength;
-  target.writeInt8(message.topicLength, p);
+  v.setInt8(p, message.topicLength);
   p += BYTE_SIZE;
   p += target.write(fields.topic, p, message.topicLength, 'utf8');
-  target.writeInt16BE(message.propertiesLength, p);
+  v.setInt16(p, message.propertiesLength);
   p += SHORT_SIZE;
-  p += target.write(fields.properties, p, message.propertiesLength, 'utf8');
+  if (message.propertiesLength > 0) p += target.write(fields.properties, p, message.propertiesLength, 'utf8');
   if (p !== position + totalSize) {
     // Only if the strings changed between prepare and encode; the record would be unreadable.
     throw new InvalidMessageFieldError(

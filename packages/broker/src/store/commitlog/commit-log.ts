@@ -1,10 +1,9 @@
 import type { Clock, TimerHandle } from '../../common/clock';
 import {
-  encodeStoredMessage,
-  writeAppendTimeFields,
   encodeBlankRecord,
+  encodeStoredMessage,
+  type PreparedStoredMessage,
 } from '../../protocol/message/stored-message';
-import type { PreparedStoredMessage } from '../../protocol/message/stored-message';
 import {
   decodeStoredMessage,
   verifyStoredMessage,
@@ -131,8 +130,7 @@ export class CommitLog {
     }
     const { buffer, position, offset } = this.#log.reserve(totalSize);
     const storeTimestamp = this.#clock.now();
-    encodeStoredMessage(message, buffer, position);
-    writeAppendTimeFields(buffer, position, queueOffset, offset, storeTimestamp);
+    encodeStoredMessage(message, buffer, position, { queueOffset, physicalOffset: offset, storeTimestamp });
     this.#kick();
     return { physicalOffset: offset, totalSize, storeTimestamp };
   }
