@@ -1,6 +1,7 @@
 // What Keel's own packages, benchmarks and tests may use but applications should not rely on.
 export * from '../common/index';
 export * from '../protocol/message/index';
+export * from '../protocol/remoting/index';
 export type { Disk, DiskFile } from '../store/disk/disk';
 export { NodeDisk } from '../store/disk/node-disk';
 export { MemoryDisk } from '../store/disk/memory-disk';

@@ -1,0 +1,62 @@
+// Response codes (`ResponseCode.java`, 4.9.8, which extends the system codes 0–4 of
+// `RemotingSysResponseCode.java`): the only place these numbers are written down in Keel.
+// Responses carry them in the header's `code` field, so they overlap request codes numerically;
+// always look a code up in the table that matches the command's RESPONSE flag.
+
+export const ResponseCode = {
+  SUCCESS: 0,
+  SYSTEM_ERROR: 1,
+  SYSTEM_BUSY: 2,
+  REQUEST_CODE_NOT_SUPPORTED: 3,
+  TRANSACTION_FAILED: 4,
+  FLUSH_DISK_TIMEOUT: 10,
+  SLAVE_NOT_AVAILABLE: 11,
+  FLUSH_SLAVE_TIMEOUT: 12,
+  MESSAGE_ILLEGAL: 13,
+  SERVICE_NOT_AVAILABLE: 14,
+  VERSION_NOT_SUPPORTED: 15,
+  NO_PERMISSION: 16,
+  TOPIC_NOT_EXIST: 17,
+  TOPIC_EXIST_ALREADY: 18,
+  PULL_NOT_FOUND: 19,
+  PULL_RETRY_IMMEDIATELY: 20,
+  PULL_OFFSET_MOVED: 21,
+  QUERY_NOT_FOUND: 22,
+  SUBSCRIPTION_PARSE_FAILED: 23,
+  SUBSCRIPTION_NOT_EXIST: 24,
+  SUBSCRIPTION_NOT_LATEST: 25,
+  SUBSCRIPTION_GROUP_NOT_EXIST: 26,
+  FILTER_DATA_NOT_EXIST: 27,
+  FILTER_DATA_NOT_LATEST: 28,
+  TRANSACTION_SHOULD_COMMIT: 200,
+  TRANSACTION_SHOULD_ROLLBACK: 201,
+  /** Upstream's spelling, kept so that names match Java logs. */
+  TRANSACTION_STATE_UNKNOW: 202,
+  TRANSACTION_STATE_GROUP_WRONG: 203,
+  NO_BUYER_ID: 204,
+  NOT_IN_CURRENT_UNIT: 205,
+  CONSUMER_NOT_ONLINE: 206,
+  CONSUME_MSG_TIMEOUT: 207,
+  NO_MESSAGE: 208,
+  UPDATE_AND_CREATE_ACL_CONFIG_FAILED: 209,
+  DELETE_ACL_CONFIG_FAILED: 210,
+  UPDATE_GLOBAL_WHITE_ADDRS_CONFIG_FAILED: 211,
+  FLOW_CONTROL: 215,
+} as const;
+
+export type ResponseCodeName = keyof typeof ResponseCode;
+export type ResponseCodeValue = (typeof ResponseCode)[ResponseCodeName];
+
+const responseCodeNames: ReadonlyMap<number, ResponseCodeName> = new Map(
+  (Object.keys(ResponseCode) as ResponseCodeName[]).map((name) => [ResponseCode[name], name]),
+);
+
+/** The name of a response code, for logs; undefined for a code Keel does not know. */
+export function responseCodeName(code: number): ResponseCodeName | undefined {
+  return responseCodeNames.get(code);
+}
+
+/** `TOPIC_NOT_EXIST(17)`, or `UNKNOWN(999)`: a label that is always printable. */
+export function describeResponseCode(code: number): string {
+  return `${responseCodeName(code) ?? 'UNKNOWN'}(${code})`;
+}
