@@ -4,11 +4,7 @@ import { posix } from 'node:path';
 import { isNoEntry } from '../../src/store/disk';
 import type { Disk, DiskFile, DiskLock } from '../../src/store/disk/disk';
 import { MemoryDisk } from '../../src/store/disk/memory-disk';
-import {
-  encodeStoredMessage,
-  prepareStoredMessage,
-  writeAppendTimeFields,
-} from '../../src/protocol/message/stored-message';
+import { encodeStoredMessage, prepareStoredMessage } from '../../src/protocol/message/stored-message';
 import type { PutMessageRequest, PutMessageResult } from '../../src/store/message-store';
 import { segmentFileName } from '../../src/store/segment/segment-name';
 
@@ -87,8 +83,7 @@ export function expectedRecord(
 ): Buffer {
   const prepared = prepareStoredMessage(request.fields);
   const bytes = Buffer.alloc(prepared.totalSize);
-  encodeStoredMessage(prepared, bytes, 0);
-  writeAppendTimeFields(bytes, 0, result.queueOffset, result.physicalOffset, result.storeTimestamp);
+  encodeStoredMessage(prepared, bytes, 0, result);
   return bytes;
 }
 

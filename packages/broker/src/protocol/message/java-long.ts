@@ -20,6 +20,13 @@ export function writeJavaLong(target: Buffer, position: number, value: number): 
   target.writeUInt32BE(value - high * TWO_TO_32, position + 4);
 }
 
+/** The same through a DataView, for writers that encode many fields into one buffer. */
+export function setJavaLong(view: DataView, position: number, value: number): void {
+  const high = Math.floor(value / TWO_TO_32);
+  view.setInt32(position, high);
+  view.setUint32(position + 4, value - high * TWO_TO_32);
+}
+
 export function isJavaInt(value: number): boolean {
   return (value | 0) === value;
 }

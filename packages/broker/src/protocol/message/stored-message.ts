@@ -5,7 +5,7 @@
 
 import { bodyCrc32 } from './crc32';
 import { isIpv6Host, isValidHostAddress, type HostAddress } from './host-address';
-import { isJavaInt, writeJavaLong } from './java-long';
+import { isJavaInt, setJavaLong } from './java-long';
 import {
   InvalidMessageFieldError,
   MessageBufferTooSmallError,
@@ -33,7 +33,6 @@ import {
   SHORT_SIZE,
   SYS_FLAG_OFFSET,
   TOTAL_SIZE_OFFSET,
-  storeTimestampOffset,
   storedMessageLength,
   type StoredMessageSizes,
 } from './stored-message-layout';
@@ -42,7 +41,7 @@ import {
 export interface StoredMessageFields {
   readonly queueId: number;
   readonly flag: number;
-  /** Known at append time; pass 0 and stamp it with {@link writeAppendTimeFields} if need be. */
+  /** Known at append time; pass 0 and give it to encodeStoredMessage as `appendTime`. */
   readonly queueOffset: number;
   /** Known at append time, as above. */
   readonly physicalOffset: number;
@@ -146,8 +145,6 @@ export interface AppendTimeFields {
   readonly storeTimestamp: number;
 }
 
-const TWO_TO_32 = 4_294_967_296;
-
 /**
  * One DataView per target buffer, reused while the writer keeps encoding into the same buffer:
  * DataView accessors are what V8 optimises best for this (Buffer.write*BE checks every argument).
@@ -161,12 +158,6 @@ function viewOf(target: Buffer): DataView {
     viewTarget = target;
   }
   return view;
-}
-
-function setLong(v: DataView, at: number, value: number): void {
-  const high = Math.floor(value / TWO_TO_32);
-  v.setInt32(at, high);
-  v.setUint32(at + 4, value - high * TWO_TO_32);
 }
 
 function setHost(target: Buffer, v: DataView, at: number, host: HostAddress): number {
@@ -195,17 +186,17 @@ export function encodeStoredMessage(
   v.setInt32(position + BODY_CRC_OFFSET, message.bodyCrc);
   v.setInt32(position + QUEUE_ID_OFFSET, fields.queueId);
   v.setInt32(position + FLAG_OFFSET, fields.flag);
-  setLong(v, position + QUEUE_OFFSET_OFFSET, appendTime?.queueOffset ?? fields.queueOffset);
-  setLong(v, position + PHYSICAL_OFFSET_OFFSET, appendTime?.physicalOffset ?? fields.physicalOffset);
+  setJavaLong(v, position + QUEUE_OFFSET_OFFSET, appendTime?.queueOffset ?? fields.queueOffset);
+  setJavaLong(v, position + PHYSICAL_OFFSET_OFFSET, appendTime?.physicalOffset ?? fields.physicalOffset);
   v.setInt32(position + SYS_FLAG_OFFSET, message.sysFlag);
-  setLong(v, position + BORN_TIMESTAMP_OFFSET, fields.bornTimestamp);
+  setJavaLong(v, position + BORN_TIMESTAMP_OFFSET, fields.bornTimestamp);
   // From the born host on, positions depend on the host families: a cursor follows the fields.
   let p = setHost(target, v, position + BORN_HOST_OFFSET, fields.bornHost);
-  setLong(v, p, appendTime?.storeTimestamp ?? fields.storeTimestamp);
+  setJavaLong(v, p, appendTime?.storeTimestamp ?? fields.storeTimestamp);
   p = setHost(target, v, p + LONG_SIZE, fields.storeHost);
   v.setInt32(p, fields.reconsumeTimes);
   p += INT_SIZE;
-  setLong(v, p, fields.preparedTransactionOffset);
+  setJavaLong(v, p, fields.preparedTransactionOffset);
   p += LONG_SIZE;
   v.setInt32(p, message.bodyLength);
   p += INT_SIZE;
@@ -225,28 +216,6 @@ export function encodeStoredMessage(
     );
   }
   return p;
-}
-
-/**
- * Stamps the fields known only inside the commit-log lock into a record already encoded at
- * `recordPosition` (the store timestamp's position depends on the born host, read from the record).
- */
-export function writeAppendTimeFields(
-  target: Buffer,
-  recordPosition: number,
-  queueOffset: number,
-  physicalOffset: number,
-  storeTimestamp: number,
-): void {
-  writeJavaLong(target, recordPosition + QUEUE_OFFSET_OFFSET, queueOffset);
-  writeJavaLong(target, recordPosition + PHYSICAL_OFFSET_OFFSET, physicalOffset);
-  const sysFlag = target.readInt32BE(recordPosition + SYS_FLAG_OFFSET);
-  writeJavaLong(target, recordPosition + storeTimestampOffset(sysFlag), storeTimestamp);
-}
-
-/** Stamps BODYCRC into a record already encoded at `recordPosition`. */
-export function writeBodyCrc(target: Buffer, recordPosition: number, bodyCrc: number): void {
-  target.writeInt32BE(bodyCrc, recordPosition + BODY_CRC_OFFSET);
 }
 
 /**
