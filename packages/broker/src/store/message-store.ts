@@ -26,7 +26,7 @@ import {
 } from './retention/retention-service';
 import type { IndexTransactionType } from './index/index-dispatch';
 import { checkStorableText } from './message-validation';
-import { offsetByTime, readRecordAt, storeTimestampAt } from './store-lookups';
+import { offsetByTime, storeTimestampAt } from './store-lookups';
 import { MessageSysFlag, type TransactionType } from '../protocol/message/message-sys-flag';
 
 /** RocketMQ's PutMessageStatus, as far as a single store produces them. */
@@ -299,12 +299,7 @@ export class MessageStore {
 
   /** The record at a commit-log offset (VIEW_MESSAGE_BY_ID), if it exists and is acknowledged. */
   readMessageAt(commitLogOffset: number): Promise<DecodedStoredMessage | undefined> {
-    return this.#commitLog.readMessage(commitLogOffset);
-  }
-
-  /** Raw bytes of the record at an offset (query bodies are records sent as they are stored). */
-  readRecordBytes(commitLogOffset: number, size: number): Promise<Buffer> {
-    return this.#commitLog.read(commitLogOffset, size);
+    return this.#commitLog.readRecord(commitLogOffset).then((record) => record?.message);
   }
 
   /**
@@ -324,8 +319,8 @@ export class MessageStore {
     const found = await this.#index.queryOffsets(topic, key, maxNum, beginMs, endMs);
     const records: Buffer[] = [];
     for (const offset of found.phyOffsets) {
-      const record = await readRecordAt(this.#commitLog, offset);
-      if (record !== undefined) records.push(record);
+      const record = await this.#commitLog.readRecord(offset);
+      if (record !== undefined) records.push(record.bytes);
     }
     return {
       records,

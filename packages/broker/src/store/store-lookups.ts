@@ -1,13 +1,12 @@
 import { readJavaLong } from '../protocol/message/java-long';
-import { decodeStoredMessage } from '../protocol/message/stored-message-decoder';
 import { SYS_FLAG_OFFSET, storeTimestampOffset } from '../protocol/message/stored-message-layout';
 import type { CommitLog } from './commitlog/commit-log';
 import type { ConsumeQueue } from './consumequeue/consume-queue';
 import { CQ_BLANK_SIZE } from './consumequeue/consume-queue-layout';
 
 /**
- * Reads that go from a consume-queue entry or an index hit to the commit log: store timestamps,
- * whole records, and the offset search by time (SEARCH_OFFSET_BY_TIMESTAMP).
+ * Reads that go from a consume-queue entry to the commit log: store timestamps and the offset
+ * search by time (SEARCH_OFFSET_BY_TIMESTAMP).
  */
 
 /** The store timestamp of the record at `commitLogOffset`, or undefined when it is not readable. */
@@ -21,21 +20,6 @@ export async function storeTimestampAt(
   if (head.length < SYS_FLAG_OFFSET + 4) return undefined;
   const at = storeTimestampOffset(head.readInt32BE(SYS_FLAG_OFFSET));
   return head.length >= at + 8 ? readJavaLong(head, at) : undefined;
-}
-
-/** The whole record at `commitLogOffset` as stored, or undefined when there is none there. */
-export async function readRecordAt(
-  commitLog: CommitLog,
-  commitLogOffset: number,
-): Promise<Buffer | undefined> {
-  if (commitLogOffset < commitLog.minOffset || commitLogOffset >= commitLog.confirmedOffset) return undefined;
-  let bytes = await commitLog.read(commitLogOffset, 4096);
-  let result = decodeStoredMessage(bytes, 0, { withBody: false });
-  if (result.kind === 'incomplete') {
-    bytes = await commitLog.read(commitLogOffset, result.needed);
-    result = decodeStoredMessage(bytes, 0, { withBody: false });
-  }
-  return result.kind === 'message' ? bytes.subarray(0, result.size) : undefined;
 }
 
 /**

@@ -60,7 +60,7 @@ export async function recoverStore(
   await commitLog.truncateTo(verified.end);
   for (const queue of queues.all()) {
     await queue.dropEntriesFrom(fromOffset, async (entry) => {
-      const record = await commitLog.readMessage(entry.commitLogOffset, entry.size);
+      const record = (await commitLog.readRecord(entry.commitLogOffset, entry.size))?.message;
       return (
         record !== undefined &&
         record.totalSize === entry.size &&

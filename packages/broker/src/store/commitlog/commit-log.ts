@@ -149,8 +149,14 @@ export class CommitLog {
     return this.#log.read(offset, size, into);
   }
 
-  /** Decodes the record at `offset`, or undefined when there is none or it is not readable yet. */
-  async readMessage(offset: number, sizeHint = 4096): Promise<DecodedStoredMessage | undefined> {
+  /**
+   * The record at `offset`, whole as stored and decoded, or undefined when there is none there or
+   * it is not acknowledged yet. `sizeHint` is the first read's size (a queue entry knows it).
+   */
+  async readRecord(
+    offset: number,
+    sizeHint = 4096,
+  ): Promise<{ bytes: Buffer; message: DecodedStoredMessage } | undefined> {
     if (offset < this.minOffset || offset >= this.confirmedOffset) return undefined;
     let bytes = await this.read(offset, sizeHint);
     let result = decodeStoredMessage(bytes, 0);
@@ -158,7 +164,9 @@ export class CommitLog {
       bytes = await this.read(offset, result.needed);
       result = decodeStoredMessage(bytes, 0);
     }
-    return result.kind === 'message' ? result.message : undefined;
+    return result.kind === 'message'
+      ? { bytes: bytes.subarray(0, result.size), message: result.message }
+      : undefined;
   }
 
   /**
