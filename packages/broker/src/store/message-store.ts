@@ -418,8 +418,8 @@ export class MessageStore {
     // A record with neither KEYS nor UNIQ_KEY has nothing to index: skip the call on the hot path.
     if (this.#index !== undefined && (request.keys !== undefined || request.uniqKey !== undefined)) {
       this.#index.buildIndex(indexRequest(request)).catch((error: unknown) => {
-        // The message is stored and consumable; only lookups by key miss it. Counted and reported,
-        // and recovery after a restart re-indexes from the checkpoint.
+        // The message is stored and consumable; only lookups by key miss it. Counted (indexFailures)
+        // and reported; failing the put for it would make a stored message look lost.
         this.#indexFailures++;
         process.emitWarning(
           `indexing ${request.topic} record at ${request.commitLogOffset} failed: ${String(error)}`,
