@@ -1,6 +1,7 @@
 import { FakeClock } from '../../src/common/fake-clock';
 import type { DiskFile } from '../../src/store/disk/disk';
 import { MemoryDisk } from '../../src/store/disk/memory-disk';
+import { SegmentedFile } from '../../src/store/segment/segmented-file';
 import { openStore, putRequest, smallConfig } from './store-fixtures';
 
 /** A disk whose datasync can be made to hang, as a saturated or failing device does. */
@@ -51,5 +52,34 @@ describe('SYNC_FLUSH timeout', () => {
     await clock.advanceAsync(10);
     expect(store.maxOffsetInQueue('TopicTest', 0)).toBe(1);
     await store.close();
+  });
+});
+
+describe('ASYNC_FLUSH on a stalled disk', () => {
+  it('keeps one periodic flush in flight however many ticks pass while the disk hangs', async () => {
+    const disk = new StallingDisk();
+    const clock = new FakeClock();
+    const store = await openStore(disk, smallConfig({ flushDiskType: 'ASYNC_FLUSH' }), clock);
+    const flushes = jest.spyOn(SegmentedFile.prototype, 'flush');
+    try {
+      // The first message creates the segment (synced at creation); the second waits for a flush.
+      await store.putMessage(putRequest({ body: 'creates the segment' }));
+      await clock.advanceAsync(store.config.flushIntervalCommitLog);
+      flushes.mockClear();
+      disk.stalled = true;
+      await store.putMessage(putRequest({ body: 'waits for the disk' }));
+      await clock.advanceAsync(1000 * store.config.flushIntervalCommitLog);
+      // The periodic flush and the periodic checkpoint (which flushes too) each wait on the disk
+      // once; without the guard every one of the 1000 ticks would queue another flush behind them.
+      expect(flushes.mock.calls.length).toBeGreaterThanOrEqual(1);
+      expect(flushes.mock.calls.length).toBeLessThanOrEqual(2);
+      disk.resume();
+      await clock.advanceAsync(store.config.flushIntervalCommitLog);
+      expect(store.commitLogOffsets().confirmed).toBe(store.commitLogOffsets().max);
+    } finally {
+      flushes.mockRestore();
+      disk.resume();
+      await store.close();
+    }
   });
 });

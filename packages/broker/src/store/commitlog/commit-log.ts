@@ -62,6 +62,8 @@ export class CommitLog {
   #syncing = false;
   #failure: unknown;
   #flushTimer: TimerHandle | undefined;
+  /** A periodic flush still running; ticks that find one skip instead of queueing behind it. */
+  #periodicFlushRunning = false;
 
   private constructor(log: SegmentedFile, options: CommitLogOptions) {
     this.#log = log;
@@ -330,11 +332,20 @@ export class CommitLog {
   }
 
   #periodicFlush(): void {
-    if (this.#failure !== undefined || this.#log.flushedOffset >= this.#log.writeOffset) return;
-    this.#log.flush().then(
-      () => this.#notifyConfirmed(),
-      (error: unknown) => this.#fail(error),
-    );
+    if (this.#periodicFlushRunning || this.#failure !== undefined) return;
+    if (this.#log.flushedOffset >= this.#log.writeOffset) return;
+    // Without this guard a disk slower than the interval (or a clock that jumps) would pile up one
+    // pending flush per tick, each holding memory until the disk catches up.
+    this.#periodicFlushRunning = true;
+    this.#log
+      .flush()
+      .then(
+        () => this.#notifyConfirmed(),
+        (error: unknown) => this.#fail(error),
+      )
+      .finally(() => {
+        this.#periodicFlushRunning = false;
+      });
   }
 
   #notifyConfirmed(): void {
