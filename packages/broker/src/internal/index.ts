@@ -21,3 +21,6 @@ export {
 export { defaultStoreConfig, type MessageStoreConfig } from '../store/message-store-config';
 export type { GetMessageResult, GetMessageStatus, GetMessageLimits } from '../store/get-message';
 export type { RecoveryReport } from '../store/store-recovery';
+export * from '../common/json/index';
+export * from '../protocol/headers/index';
+export * from '../protocol/bodies/index';

@@ -13,7 +13,6 @@ export {
   encodeRocketMqHeader,
   prepareRocketMqHeader,
 } from './rocketmq-header';
-export { parseTolerantJson, type TolerantJsonValue } from './tolerant-json';
 export * from './frame-layout';
 export { decodeCommand } from './command-decoder';
 export { encodeFrame, type FrameEncoderOptions } from './frame-encoder';

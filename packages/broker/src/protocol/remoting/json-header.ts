@@ -22,7 +22,8 @@ import {
   decoded,
 } from './remoting-errors';
 import { HeaderEncoding } from './header-encoding';
-import { TolerantJsonValue, parseTolerantJson } from './tolerant-json';
+import { JsonSyntaxError } from '../../common/json/json-errors';
+import { type FastjsonValue as TolerantJsonValue, parseFastjson } from '../../common/json/fastjson-reader';
 
 const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
@@ -159,15 +160,24 @@ function headerFromObject(entries: ReadonlyArray<readonly [string, TolerantJsonV
 export function decodeJsonHeader(bytes: Uint8Array): DecodeResult<RemotingHeader> {
   // Invalid UTF-8 becomes U+FFFD, as Java's `new String(bytes, UTF_8)` does.
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const parsed = parseTolerantJson(text);
-  if (!parsed.ok) return parsed;
-  if (parsed.value.kind !== 'object') {
+  let parsed: TolerantJsonValue;
+  try {
+    parsed = parseFastjson(text);
+  } catch (error: unknown) {
+    if (error instanceof JsonSyntaxError) {
+      return decodeFailed(
+        new RemotingDecodeError('header-malformed', `JSON header: ${error.message}`, { cause: error }),
+      );
+    }
+    throw error;
+  }
+  if (parsed.kind !== 'object') {
     return decodeFailed(
-      new RemotingDecodeError('header-malformed', `JSON header must be an object, got ${parsed.value.kind}`),
+      new RemotingDecodeError('header-malformed', `JSON header must be an object, got ${parsed.kind}`),
     );
   }
   try {
-    return decoded(headerFromObject(parsed.value.entries));
+    return decoded(headerFromObject(parsed.entries));
   } catch (error: unknown) {
     if (error instanceof FieldProblem) {
       return decodeFailed(new RemotingDecodeError('field-invalid', `JSON header: ${error.message}`));
