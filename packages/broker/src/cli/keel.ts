@@ -2,10 +2,7 @@ import type { CliCommand, CliIo } from './command';
 
 const VERSION = '0.1.0';
 
-/** Sub-commands known to `keel`; each later capability (namesrv, broker, admin, console) adds one. */
-const commands: readonly CliCommand[] = [];
-
-function usage(): string {
+function usage(commands: readonly CliCommand[]): string {
   const width = Math.max(8, ...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
@@ -20,12 +17,19 @@ function usage(): string {
   ].join('\n');
 }
 
-/** Parses the first argument as a command name and runs it. Returns the exit code. */
-export async function runKeel(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Parses the first argument as a command name and runs it. Returns the exit code. The commands
+ * come from `keelCommands` (commands.ts); each later capability (admin, console) adds one there.
+ */
+export async function runKeel(
+  argv: readonly string[],
+  io: CliIo,
+  commands: readonly CliCommand[],
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const topic = rest[0] === undefined ? undefined : commands.find((c) => c.name === rest[0]);
-    io.out(topic === undefined ? usage() : topic.usage);
+    io.out(topic === undefined ? usage(commands) : topic.usage);
     return 0;
   }
   if (name === 'version' || name === '--version' || name === '-v') {

@@ -1,9 +1,19 @@
 #!/usr/bin/env node
+import { processEnvironment } from './cli-environment';
 import { processIo } from './command';
+import { keelCommands } from './commands';
 import { runKeel } from './keel';
+import { EXIT_INTERRUPTED } from './serve';
+import { unavailableLaunchers } from './server-launchers';
 
-runKeel(process.argv.slice(2), processIo).then(
+// The real servers replace unavailableLaunchers once they exist.
+const commands = keelCommands(processEnvironment(unavailableLaunchers));
+
+runKeel(process.argv.slice(2), processIo, commands).then(
   (code) => {
+    // After a second signal the server's close may still be running and holding the event loop
+    // open: that is what the operator interrupted, so exit without waiting for it.
+    if (code === EXIT_INTERRUPTED) process.exit(code);
     process.exitCode = code;
   },
   (error: unknown) => {

@@ -1,4 +1,6 @@
 import { renderConfigMarkdown } from '../common/config';
+import { nameServerConfigSchema } from '../namesrv/namesrv-config';
+import { brokerConfigSchema } from '../server/broker-config';
 import { messageStoreConfigSchema } from '../store/message-store-config';
 
 /**
@@ -15,6 +17,26 @@ export function renderConfigurationDoc(): string {
     'spellings such as `mapedFileSizeCommitLog` are accepted). Unknown keys are errors that name the',
     'line and the closest known key. Sizes are bytes and times milliseconds unless the key says otherwise.',
     '',
+    'Every problem of a file is reported at once (`broker.properties:3: brokerld: unknown key, did you',
+    'mean brokerId?`), and the command exits with code 2 before it creates any directory or file.',
+    '',
+    '## Name server',
+    '',
+    '`keel namesrv [-c namesrv.properties] [-p port]`; `-p` replaces `listenPort`. The file is optional.',
+    '',
+    renderConfigMarkdown(nameServerConfigSchema),
+    '## Broker',
+    '',
+    '`keel broker [-c broker.properties] [-n host:port;host:port] [-p port]`; `-n` replaces `namesrvAddr`',
+    'and `-p` replaces `listenPort`. One broker.properties file holds the broker keys below and the store',
+    'keys of the next section. For the broker, `storePathRootDir` is optional and defaults to `~/store`,',
+    'as in RocketMQ. RocketMQ keys of features Keel does not have (such as `aclEnable`) are refused as',
+    'unknown keys rather than silently ignored.',
+    '',
+    'A running broker or name server keeps its process id in `keel-broker.pid` (in `storePathRootDir`) or',
+    '`keel-namesrv.pid` (in `namesrvRootDir`); `keel shutdown broker|namesrv [-c file]` signals it.',
+    '',
+    renderConfigMarkdown(brokerConfigSchema),
     '## Store',
     '',
     renderConfigMarkdown(messageStoreConfigSchema),
