@@ -12,7 +12,7 @@
 
 import type { DataVersion } from '../store/metadata/data-version';
 import { sameDataVersion } from '../store/metadata/data-version';
-import type { BrokerData, ClusterInfo, QueueData, RegisteredTopic, TopicRoute } from './route-types';
+import type { BrokerData, ClusterInfo, QueueData, RegisteredTopic, TopicRouteData } from './route-types';
 
 export const MASTER_ID = 0;
 /** PermName.PERM_WRITE. */
@@ -152,7 +152,7 @@ export class RouteInfoManager {
     return gone;
   }
 
-  route(topic: string, orderTopicConf?: string): TopicRoute | undefined {
+  route(topic: string, orderTopicConf?: string): TopicRouteData | undefined {
     const queues = this.#topicQueues.get(topic);
     if (queues === undefined || queues.size === 0) return undefined;
     const queueDatas = [...queues.values()];
