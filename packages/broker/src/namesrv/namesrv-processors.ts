@@ -4,7 +4,10 @@
 
 import type { Clock } from '../common/clock';
 import { encodeClusterInfo } from '../protocol/bodies/cluster-info';
-import { decodeRegisterBrokerBody, registerBrokerBodyCrcMatches } from '../protocol/bodies/register-broker-body';
+import {
+  decodeRegisterBrokerBody,
+  registerBrokerBodyCrcMatches,
+} from '../protocol/bodies/register-broker-body';
 import { encodeKVTable, encodeTopicList } from '../protocol/bodies/simple-bodies';
 import { encodeTopicRouteData } from '../protocol/bodies/topic-route-data';
 import {
@@ -116,7 +119,11 @@ export function nameServerProcessors(state: NameServerState): ProcessorTable {
       const header = GetKVListByNamespaceRequestHeader.decode(request.extFields);
       const table = kv.list(header.namespace);
       if (table === undefined) {
-        return createResponse(request, ResponseCode.QUERY_NOT_FOUND, `No config item, Namespace: ${header.namespace}`);
+        return createResponse(
+          request,
+          ResponseCode.QUERY_NOT_FOUND,
+          `No config item, Namespace: ${header.namespace}`,
+        );
       }
       return ok(request, { body: encodeKVTable({ table }) });
     });
@@ -130,7 +137,8 @@ export function nameServerProcessors(state: NameServerState): ProcessorTable {
         `crc32 not match: the registration body of ${header.brokerAddr} was damaged in transit`,
       );
     }
-    const body = request.body.length === 0 ? undefined : decodeRegisterBrokerBody(request.body, header.compressed);
+    const body =
+      request.body.length === 0 ? undefined : decodeRegisterBrokerBody(request.body, header.compressed);
     const wrapper = body?.topicConfigSerializeWrapper;
     const result = state.routes.register(
       {
