@@ -4,10 +4,9 @@ import { processIo } from './command';
 import { keelCommands } from './commands';
 import { runKeel } from './keel';
 import { EXIT_INTERRUPTED } from './serve';
-import { unavailableLaunchers } from './server-launchers';
+import { serverLaunchers } from './real-launchers';
 
-// The real servers replace unavailableLaunchers once they exist.
-const commands = keelCommands(processEnvironment(unavailableLaunchers));
+const commands = keelCommands(processEnvironment(serverLaunchers));
 
 runKeel(process.argv.slice(2), processIo, commands).then(
   (code) => {

@@ -303,6 +303,14 @@ export class MessageStore {
   }
 
   /**
+   * The whole record at a commit-log offset, as stored (VIEW_MESSAGE_BY_ID's body), if it exists
+   * and is acknowledged.
+   */
+  async readRecordBytes(commitLogOffset: number): Promise<Buffer | undefined> {
+    return (await this.#commitLog.readRecord(commitLogOffset))?.bytes;
+  }
+
+  /**
    * Records stored under `key` (a KEYS value or the UNIQ_KEY) in `topic` between two store times,
    * newest first (QUERY_MESSAGE). Like RocketMQ's broker this matches key hashes: callers keep the
    * records whose key really matches.

@@ -1,3 +1,3 @@
 // Helpers for tests that run Keel servers: ephemeral ports and awaiting typed events.
 export { awaitEvent, waitFor, type AwaitEventOptions, type WaitForOptions } from './await-event';
-export { closeServer, listenOnEphemeralPort } from './servers';
+export { closeServer, findFreeBrokerPort, listenOnEphemeralPort } from './servers';

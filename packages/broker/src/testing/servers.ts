@@ -1,6 +1,6 @@
 // Real sockets on ports the OS picks, so tests can run in parallel without colliding on a port.
 
-import type { AddressInfo, Server } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { IllegalStateError } from '../common/errors';
 
 /**
@@ -38,5 +38,35 @@ export function closeServer(server: Server): Promise<void> {
   if (!server.listening) return Promise.resolve();
   return new Promise((resolve, reject) => {
     server.close((error) => (error === undefined ? resolve() : reject(error)));
+  });
+}
+
+/**
+ * A listenPort for a broker in tests: the broker also needs listenPort - 2 (VIP) and, with
+ * replication, listenPort + 1 (HA), so one ephemeral port is not enough. Picks an ephemeral port
+ * and checks its neighbours are free too; another process can still take them before the broker
+ * binds, which the caller sees as EADDRINUSE (rare; retried by starting again).
+ */
+export async function findFreeBrokerPort(host = '127.0.0.1', attempts = 20): Promise<number> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const probe = createServer();
+    const port = await listenOnEphemeralPort(probe, host);
+    await closeServer(probe);
+    if (port < 1026 || port > 65533) continue;
+    if ((await isFree(port - 2, host)) && (await isFree(port + 1, host)) && (await isFree(port, host)))
+      return port;
+  }
+  throw new IllegalStateError(
+    `found no free port with free neighbours on ${host} after ${attempts} attempts`,
+  );
+}
+
+function isFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => {
+      server.close(() => resolve(true));
+    });
   });
 }

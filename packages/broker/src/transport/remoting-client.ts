@@ -28,7 +28,6 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 export class RemotingClient {
   readonly #options: RemotingClientOptions;
   readonly #connections = new Map<string, Promise<RemotingConnection>>();
-  #nextConnectionId = 1;
   #closed = false;
 
   constructor(options: RemotingClientOptions) {
@@ -106,7 +105,6 @@ export class RemotingClient {
         const connection = new RemotingConnection({
           socket,
           clock,
-          id: this.#nextConnectionId++,
           onRequest: this.#options.onRequest ?? answerNotSupported,
           ...(this.#options.maxFrameLengthBytes === undefined
             ? {}

@@ -22,8 +22,6 @@ export type RequestHandler = (request: RemotingCommand, connection: RemotingConn
 export interface RemotingConnectionOptions {
   readonly socket: Socket;
   readonly clock: Clock;
-  /** Unique among the owner's connections; the key of per-connection state (held pulls, clients). */
-  readonly id: number;
   readonly onRequest: RequestHandler;
   readonly maxFrameLengthBytes?: number;
 }
@@ -37,8 +35,12 @@ export interface RemotingConnectionEvents {
   unmatchedResponse: RemotingCommand;
 }
 
+/** Ids are unique in the process, so state keyed by connection id never mixes two listeners' connections. */
+let nextConnectionId = 1;
+
 export class RemotingConnection extends TypedEmitter<RemotingConnectionEvents> {
-  readonly id: number;
+  /** Unique in the process; the key of per-connection state (held pulls, clients). */
+  readonly id: number = nextConnectionId++;
   /** `ip:port` of the peer, in RocketMQ's form (no brackets around IPv6). */
   readonly remoteAddress: string;
   readonly localAddress: string;
@@ -55,12 +57,11 @@ export class RemotingConnection extends TypedEmitter<RemotingConnectionEvents> {
 
   constructor(options: RemotingConnectionOptions) {
     super();
-    this.id = options.id;
     this.#socket = options.socket;
     this.#clock = options.clock;
     this.#onRequest = options.onRequest;
-    this.remoteAddress = `${options.socket.remoteAddress ?? 'unknown'}:${options.socket.remotePort ?? 0}`;
-    this.localAddress = `${options.socket.localAddress ?? 'unknown'}:${options.socket.localPort ?? 0}`;
+    this.remoteAddress = `${plainIp(options.socket.remoteAddress)}:${options.socket.remotePort ?? 0}`;
+    this.localAddress = `${plainIp(options.socket.localAddress)}:${options.socket.localPort ?? 0}`;
     this.#decoder = new FrameDecoder(
       options.maxFrameLengthBytes === undefined ? {} : { maxFrameLengthBytes: options.maxFrameLengthBytes },
     );
@@ -190,4 +191,13 @@ export class RemotingConnection extends TypedEmitter<RemotingConnectionEvents> {
   #closedError(): ConnectionClosedError {
     return new ConnectionClosedError(this.remoteAddress, this.#closeReason ?? 'connection is closed');
   }
+}
+
+/**
+ * A dual-stack listener reports IPv4 peers as `::ffff:a.b.c.d`; RocketMQ (and the born-host field
+ * of stored messages) shows them as plain IPv4.
+ */
+function plainIp(ip: string | undefined): string {
+  if (ip === undefined) return 'unknown';
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice('::ffff:'.length) : ip;
 }

@@ -64,7 +64,6 @@ export class RemotingServer extends TypedEmitter<RemotingServerEvents> {
   readonly #options: RemotingServerOptions;
   readonly #clock: Clock;
   readonly #connections = new Map<number, RemotingConnection>();
-  #nextConnectionId = 1;
   #inFlight = 0;
   #idleDrained: (() => void) | undefined;
   #idleTimer: TimerHandle | undefined;
@@ -159,7 +158,6 @@ export class RemotingServer extends TypedEmitter<RemotingServerEvents> {
     const connection = new RemotingConnection({
       socket,
       clock: this.#clock,
-      id: this.#nextConnectionId++,
       onRequest: (request, from) => this.#handle(request, from),
       ...(this.#options.maxFrameLengthBytes === undefined
         ? {}

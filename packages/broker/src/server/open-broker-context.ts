@@ -1,0 +1,152 @@
+// Opens everything a broker's processors need, in the order that keeps data safe: the store first
+// (it takes the directory lock and recovers), then the metadata tables under its root, then the
+// in-memory managers. `close` undoes it in reverse: held pulls are answered, offsets persisted,
+// the store flushed and checkpointed.
+
+import type { Clock } from '../common/clock';
+import { ConfigError } from '../common/errors';
+import type { Logger } from '../common/logger';
+import { hostAddressOf } from '../protocol/message/host-address';
+import type { Disk } from '../store/disk/disk';
+import { MessageStore } from '../store/message-store';
+import { metadataFilePaths } from '../store/metadata/metadata-paths';
+import type { BrokerConfig } from './broker-config';
+import type { BrokerContext } from './broker-context';
+import { BrokerStats } from './broker-stats';
+import { ConsumerIdsChangeNotifier } from './client/consumer-ids-change-notifier';
+import { ConsumerManager } from './client/consumer-manager';
+import { ProducerManager } from './client/producer-manager';
+import { RebalanceLockManager } from './lock/rebalance-lock-manager';
+import { PullRequestHoldService } from './longpolling/pull-request-hold-service';
+import { ConsumerOffsetManager } from './offset/consumer-offset-manager';
+import { MessageArrivals } from './pull/message-arrivals';
+import { SubscriptionGroupManager } from './subscription/subscription-group-manager';
+import { TopicConfigManager } from './topic/topic-config-manager';
+
+export interface OpenBrokerContextOptions {
+  readonly config: BrokerConfig;
+  readonly clock: Clock;
+  readonly disk: Disk;
+  readonly log: Logger;
+  /** Request ids for broker-originated oneway requests (NOTIFY_CONSUMER_IDS_CHANGED). */
+  readonly nextOpaque: () => number;
+  readonly topicsChanged: () => void;
+}
+
+export interface OpenedBrokerContext {
+  readonly context: BrokerContext;
+  close(): Promise<void>;
+}
+
+export async function openBrokerContext(options: OpenBrokerContextOptions): Promise<OpenedBrokerContext> {
+  const { config, clock, disk, log } = options;
+  const storeHost = storeHostOf(config);
+  const store = await MessageStore.open({ disk, clock, config: config.store });
+  try {
+    const paths = metadataFilePaths(config.store.storePathRootDir);
+    const topics = await TopicConfigManager.load({
+      disk,
+      path: paths.topics,
+      clock,
+      settings: {
+        brokerClusterName: config.brokerClusterName,
+        brokerName: config.brokerName,
+        autoCreateTopicEnable: config.autoCreateTopicEnable,
+        defaultTopicQueueNums: config.defaultTopicQueueNums,
+        clusterTopicEnable: config.clusterTopicEnable,
+        brokerTopicEnable: config.brokerTopicEnable,
+      },
+    });
+    const groups = await SubscriptionGroupManager.load({
+      disk,
+      path: paths.subscriptionGroups,
+      clock,
+      autoCreateSubscriptionGroup: config.autoCreateSubscriptionGroup,
+    });
+    const offsets = await ConsumerOffsetManager.load({
+      disk,
+      path: paths.consumerOffsets,
+      clock,
+      flushConsumerOffsetIntervalMs: config.flushConsumerOffsetInterval,
+      onPersistError: (error) =>
+        log.error('persisting consumer offsets failed; retrying', { error: String(error) }),
+    });
+    const idleMs = config.clientChannelMaxIdleTimeSeconds * 1000;
+    const producers = new ProducerManager({ channelMaxIdleMs: idleMs });
+    const consumers = new ConsumerManager({ channelMaxIdleMs: idleMs });
+    const notifier = new ConsumerIdsChangeNotifier({
+      isNotifyEnabled: (group) =>
+        config.notifyConsumerIdsChangedEnable && (groups.find(group)?.notifyConsumerIdsChangedEnable ?? true),
+      nextOpaque: options.nextOpaque,
+      onSendError: (error, channel, group) =>
+        log.debug('consumer ids change notification not sent', {
+          group,
+          client: channel.remoteAddress,
+          error: String(error),
+        }),
+    });
+    notifier.attach(consumers);
+    const holds = new PullRequestHoldService({
+      clock,
+      maxOffsetOf: (topic, queueId) => store.maxOffsetInQueue(topic, queueId),
+      longPollingEnable: config.longPollingEnable,
+      shortPollingTimeMs: config.shortPollingTimeMills,
+      onWakeError: (error, pull) =>
+        log.error('answering a held pull failed', {
+          topic: pull.topic,
+          queue: pull.queueId,
+          error: String(error),
+        }),
+    });
+    const arrivals = new MessageArrivals((arrival) =>
+      holds.notifyMessageArriving(arrival.topic, arrival.queueId, arrival.maxOffset, arrival.tagsCode),
+    );
+    store.onDispatch((request) => arrivals.dispatched(request));
+    store.onConfirmed((confirmed) => arrivals.confirmed(confirmed));
+    holds.start();
+    offsets.start();
+    const context: BrokerContext = {
+      config,
+      clock,
+      log,
+      brokerAddr: `${config.brokerIP1}:${config.listenPort}`,
+      storeHost,
+      store,
+      topics,
+      groups,
+      offsets,
+      producers,
+      consumers,
+      locks: new RebalanceLockManager(),
+      holds,
+      stats: new BrokerStats(clock),
+      topicsChanged: options.topicsChanged,
+    };
+    return {
+      context,
+      close: async () => {
+        holds.wakeAll('shutdown');
+        holds.stop();
+        await offsets.stop();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+function storeHostOf(config: BrokerConfig) {
+  try {
+    return hostAddressOf(config.brokerIP1, config.listenPort);
+  } catch (error) {
+    throw new ConfigError([
+      {
+        kind: 'invalid-value',
+        key: 'brokerIP1',
+        message: `${config.brokerIP1} is not an IP address; stored messages and message ids need a literal IPv4 or IPv6 address (${String(error)})`,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,211 @@
+// SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320): check the target, turn
+// the request into stored records (born host = the TCP peer, store host = this broker, property
+// CLUSTER added, MULTI_TAGS flag from the topic's filter type), append, and answer with the offset
+// message id, queue and queue offset once the store acknowledges per its flush mode.
+//
+// Delayed and transactional messages are refused with a clear remark until those features land:
+// storing them as plain messages would deliver a delayed message early or an uncommitted one.
+
+import { decodeBatchMessageBody } from '../../protocol/bodies/batch-message-body';
+import {
+  decodeSendMessageHeader,
+  SendMessageResponseHeader,
+  type SendMessageRequestHeader,
+} from '../../protocol/headers/send-headers';
+import { parseHostAddress, type HostAddress } from '../../protocol/message/host-address';
+import { MessageConst } from '../../protocol/message/message-const';
+import { createOffsetMessageId } from '../../protocol/message/message-id';
+import { parseMessageProperties, type MessageProperties } from '../../protocol/message/message-properties';
+import { MessageSysFlag } from '../../protocol/message/message-sys-flag';
+import { createResponse, type RemotingCommand } from '../../protocol/remoting/remoting-command';
+import { RequestCode } from '../../protocol/remoting/request-code';
+import { ResponseCode } from '../../protocol/remoting/response-code';
+import type { PutMessageRequest, PutMessageResult, PutMessageStatus } from '../../store/message-store';
+import type { TopicConfig } from '../../store/metadata/topic-config-file';
+import type { RequestContext } from '../../transport/processor-table';
+import type { BrokerContext } from '../broker-context';
+import { resolveSendTarget } from './send-target';
+
+const MSG_REGION = 'DefaultRegion';
+
+export async function processSend(
+  context: BrokerContext,
+  request: RemotingCommand,
+  { connection }: RequestContext,
+): Promise<RemotingCommand> {
+  const header = decodeSendMessageHeader(request.code, request.extFields);
+  const target = await resolveSendTarget(context, request, header, connection.remoteAddress);
+  if (!target.ok) return target.response;
+  const bornHost = parseHostAddress(connection.remoteAddress);
+  if (request.code === RequestCode.SEND_BATCH_MESSAGE) {
+    return sendBatch(context, request, header, target.topic, target.queueId, bornHost);
+  }
+  const properties = parseMessageProperties(header.properties ?? '');
+  const unsupported = unsupportedFeature(properties);
+  if (unsupported !== undefined) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, unsupported);
+  const put = putRequest(context, header, target.topic, target.queueId, bornHost, {
+    body: request.body,
+    flag: header.flag,
+    propertiesText: header.properties ?? '',
+    properties,
+  });
+  const result = await context.store.putMessage(put);
+  return answer(context, request, target.queueId, [result]);
+}
+
+async function sendBatch(
+  context: BrokerContext,
+  request: RemotingCommand,
+  header: SendMessageRequestHeader,
+  topic: TopicConfig,
+  queueId: number,
+  bornHost: HostAddress,
+): Promise<RemotingCommand> {
+  const entries = decodeBatchMessageBody(request.body);
+  if (entries.length === 0) {
+    return createResponse(
+      request,
+      ResponseCode.MESSAGE_ILLEGAL,
+      'the batch is empty; send at least one message',
+    );
+  }
+  const puts: PutMessageRequest[] = [];
+  for (const entry of entries) {
+    const unsupported = unsupportedFeature(entry.properties);
+    if (unsupported !== undefined) {
+      return createResponse(
+        request,
+        ResponseCode.MESSAGE_ILLEGAL,
+        `batch message ${puts.length}: ${unsupported}`,
+      );
+    }
+    // Batch-level properties (the header's) apply to every message, after the message's own.
+    const batchLevel = header.properties ?? '';
+    puts.push(
+      putRequest(context, header, topic, queueId, bornHost, {
+        body: entry.body,
+        flag: entry.flag,
+        propertiesText: entry.propertiesText + batchLevel,
+        properties:
+          batchLevel === ''
+            ? entry.properties
+            : new Map([...entry.properties, ...parseMessageProperties(batchLevel)]),
+      }),
+    );
+  }
+  return answer(context, request, queueId, await context.store.putMessages(puts));
+}
+
+interface MessageParts {
+  readonly body: Uint8Array;
+  readonly flag: number;
+  readonly propertiesText: string;
+  readonly properties: MessageProperties;
+}
+
+function putRequest(
+  context: BrokerContext,
+  header: SendMessageRequestHeader,
+  topic: TopicConfig,
+  queueId: number,
+  bornHost: HostAddress,
+  message: MessageParts,
+): PutMessageRequest {
+  let sysFlag = header.sysFlag;
+  if (topic.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
+  const { properties } = message;
+  let propertiesText = message.propertiesText;
+  // RocketMQ stamps the cluster name on every stored message (PROPERTY_CLUSTER).
+  if (!properties.has(MessageConst.PROPERTY_CLUSTER)) {
+    if (propertiesText.length > 0 && !propertiesText.endsWith('\u0002')) propertiesText += '\u0002';
+    propertiesText += `${MessageConst.PROPERTY_CLUSTER}\u0001${context.config.brokerClusterName}\u0002`;
+  }
+  return {
+    fields: {
+      topic: topic.topicName,
+      queueId,
+      flag: message.flag,
+      queueOffset: 0,
+      physicalOffset: 0,
+      sysFlag,
+      bornTimestamp: header.bornTimestamp,
+      bornHost,
+      storeTimestamp: 0,
+      storeHost: context.storeHost,
+      reconsumeTimes: header.reconsumeTimes ?? 0,
+      preparedTransactionOffset: 0,
+      body: message.body,
+      properties: propertiesText,
+    },
+    tags: properties.get(MessageConst.PROPERTY_TAGS),
+    keys: properties.get(MessageConst.PROPERTY_KEYS),
+    uniqKey: properties.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX),
+    waitStoreMsgOk: properties.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false',
+  };
+}
+
+function unsupportedFeature(properties: MessageProperties): string | undefined {
+  const delay = properties.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
+  if (delay !== undefined && delay !== '0') {
+    return `delayed delivery (DELAY=${delay}) is not supported by this broker yet; send without a delay level`;
+  }
+  if (properties.get(MessageConst.PROPERTY_TRANSACTION_PREPARED) === 'true') {
+    return 'transactional (half) messages are not supported by this broker yet';
+  }
+  return undefined;
+}
+
+function answer(
+  context: BrokerContext,
+  request: RemotingCommand,
+  queueId: number,
+  results: readonly PutMessageResult[],
+): RemotingCommand {
+  const first = results[0]!;
+  const failed = results.find(
+    (r) => responseCodeOf(r.status) !== ResponseCode.SUCCESS && !isStoredAnyway(r.status),
+  );
+  if (failed !== undefined) {
+    context.stats.recordPutFailure();
+    return createResponse(request, responseCodeOf(failed.status), failed.error?.message ?? failed.status);
+  }
+  context.stats.recordPut(
+    results.length,
+    results.reduce((sum, r) => sum + r.totalSize, 0),
+  );
+  // FLUSH_DISK_TIMEOUT still carries the message id: the message is stored, only not yet durable.
+  const code =
+    results.map((r) => responseCodeOf(r.status)).find((c) => c !== ResponseCode.SUCCESS) ??
+    ResponseCode.SUCCESS;
+  const msgId = results.map((r) => createOffsetMessageId(context.storeHost, r.physicalOffset)).join(',');
+  return createResponse(request, code, undefined, {
+    extFields: SendMessageResponseHeader.encode({
+      msgId,
+      queueId,
+      queueOffset: first.queueOffset,
+      transactionId: undefined,
+      msgRegion: MSG_REGION,
+      traceOn: 'true',
+    }),
+  });
+}
+
+function isStoredAnyway(status: PutMessageStatus): boolean {
+  return status === 'FLUSH_DISK_TIMEOUT';
+}
+
+export function responseCodeOf(status: PutMessageStatus): number {
+  switch (status) {
+    case 'PUT_OK':
+      return ResponseCode.SUCCESS;
+    case 'FLUSH_DISK_TIMEOUT':
+      return ResponseCode.FLUSH_DISK_TIMEOUT;
+    case 'SERVICE_NOT_AVAILABLE':
+      return ResponseCode.SERVICE_NOT_AVAILABLE;
+    case 'MESSAGE_ILLEGAL':
+    case 'PROPERTIES_SIZE_EXCEEDED':
+      return ResponseCode.MESSAGE_ILLEGAL;
+    case 'UNKNOWN_ERROR':
+      return ResponseCode.SYSTEM_ERROR;
+  }
+}
