@@ -15,7 +15,12 @@ import {
 import { parseHostAddress, type HostAddress } from '../../protocol/message/host-address';
 import { MessageConst } from '../../protocol/message/message-const';
 import { createOffsetMessageId } from '../../protocol/message/message-id';
-import { parseMessageProperties, type MessageProperties } from '../../protocol/message/message-properties';
+import {
+  NAME_VALUE_SEPARATOR,
+  parseMessageProperties,
+  PROPERTY_SEPARATOR,
+  type MessageProperties,
+} from '../../protocol/message/message-properties';
 import { MessageSysFlag } from '../../protocol/message/message-sys-flag';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting/remoting-command';
 import { RequestCode } from '../../protocol/remoting/request-code';
@@ -85,7 +90,7 @@ async function sendBatch(
       putRequest(context, header, topic, queueId, bornHost, {
         body: entry.body,
         flag: entry.flag,
-        propertiesText: entry.propertiesText + batchLevel,
+        propertiesText: joinProperties(entry.propertiesText, batchLevel),
         properties:
           batchLevel === ''
             ? entry.properties
@@ -114,12 +119,13 @@ function putRequest(
   let sysFlag = header.sysFlag;
   if (topic.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
   const { properties } = message;
-  let propertiesText = message.propertiesText;
   // RocketMQ stamps the cluster name on every stored message (PROPERTY_CLUSTER).
-  if (!properties.has(MessageConst.PROPERTY_CLUSTER)) {
-    if (propertiesText.length > 0 && !propertiesText.endsWith('\u0002')) propertiesText += '\u0002';
-    propertiesText += `${MessageConst.PROPERTY_CLUSTER}\u0001${context.config.brokerClusterName}\u0002`;
-  }
+  const propertiesText = properties.has(MessageConst.PROPERTY_CLUSTER)
+    ? message.propertiesText
+    : joinProperties(
+        message.propertiesText,
+        `${MessageConst.PROPERTY_CLUSTER}${NAME_VALUE_SEPARATOR}${context.config.brokerClusterName}`,
+      );
   return {
     fields: {
       topic: topic.topicName,
@@ -142,6 +148,16 @@ function putRequest(
     uniqKey: properties.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX),
     waitStoreMsgOk: properties.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false',
   };
+}
+
+/**
+ * Two properties strings as one. Writers differ on the trailing separator (4.9.x Java writes none,
+ * older clients one), so one is put between them only when the first does not end with it.
+ */
+function joinProperties(first: string, second: string): string {
+  if (first.length === 0) return second;
+  if (second.length === 0) return first;
+  return first.endsWith(PROPERTY_SEPARATOR) ? first + second : first + PROPERTY_SEPARATOR + second;
 }
 
 function unsupportedFeature(properties: MessageProperties): string | undefined {
