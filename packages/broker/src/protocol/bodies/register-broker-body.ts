@@ -24,6 +24,7 @@ import {
   resolveTopicConfig,
   TOPIC_CONFIG_DEFAULTS,
   TOPIC_FILTER_TYPES,
+  topicConfigToJson,
   type TopicConfig,
 } from '../../store/metadata/topic-config-file';
 import { BodyDecodeError, BodyEncodeError } from './body-errors';
@@ -55,18 +56,6 @@ export function registerBrokerBodyCrcMatches(body: Uint8Array, headerCrc32: numb
   return headerCrc32 === 0 || bodyCrc32(body) === headerCrc32;
 }
 
-function topicConfigJson(config: TopicConfig) {
-  return {
-    order: config.order,
-    perm: config.perm,
-    readQueueNums: config.readQueueNums,
-    topicFilterType: config.topicFilterType,
-    topicName: config.topicName,
-    topicSysFlag: config.topicSysFlag,
-    writeQueueNums: config.writeQueueNums,
-  };
-}
-
 export function encodeRegisterBrokerBody(
   body: RegisterBrokerBody,
   options: { compressed?: boolean } = {},
@@ -78,7 +67,7 @@ export function encodeRegisterBrokerBody(
     topicConfigSerializeWrapper: {
       dataVersion: { ...dataVersionToJson(wrapper.dataVersion) },
       topicConfigTable: new Map(
-        [...wrapper.topicConfigTable].map(([name, config]) => [name, topicConfigJson(config)]),
+        [...wrapper.topicConfigTable].map(([name, config]) => [name, { ...topicConfigToJson(config) }]),
       ),
     },
   });

@@ -161,7 +161,8 @@ function sameTopicConfig(a: TopicConfig, b: TopicConfig): boolean {
   );
 }
 
-function topicConfigToJson(config: TopicConfig): TopicConfigJson {
+/** One topic as RocketMQ writes it (topics.json, GET_ALL_TOPIC_CONFIG, REGISTER_BROKER). */
+export function topicConfigToJson(config: TopicConfig): TopicConfigJson {
   return {
     order: config.order,
     perm: config.perm,
