@@ -58,6 +58,8 @@ export class NameServerRegistrar {
   #stopped = false;
   /** Name servers whose last registration failed: logged once per failure streak, not every period. */
   readonly #failing = new Set<string>();
+  /** Name servers registered with at least once: the first success is worth a log line. */
+  readonly #registered = new Set<string>();
   #lastOutcomes: readonly RegistrationOutcome[] = [];
 
   constructor(options: NameServerRegistrarOptions) {
