@@ -16,7 +16,7 @@
 // Indexes: pulls by `topic@queueId` (an arrival touches only its queue's pulls), by connection
 // (a close touches only its pulls) and a deadline heap (a timeout touches only due pulls).
 
-import type { Clock, TimerHandle } from '../../common/clock';
+import { MAX_TIMER_DELAY_MS, type Clock, type TimerHandle } from '../../common/clock';
 import { IllegalStateError } from '../../common/errors';
 import { DeadlineHeap } from './deadline-heap';
 
@@ -294,9 +294,13 @@ export class PullRequestHoldService {
     if (this.#timeoutTimerDueAt === next.deadlineMs) return;
     this.#disarmTimeout();
     this.#timeoutTimerDueAt = next.deadlineMs;
+    // suspendTimeoutMillis is a client-chosen long (up to 2^53 - 1; RocketMQ polls deadlines, so a
+    // huge one just holds the pull until a message arrives), but a timer cannot wait longer than
+    // MAX_TIMER_DELAY_MS: the clock throws, which used to fail the pull with a RangeError and leave
+    // it parked. Wait at most that long; #onTimeoutTimer then re-arms for the rest.
     this.#timeoutTimer = this.#clock.setTimeout(
       () => this.#onTimeoutTimer(),
-      Math.max(0, next.deadlineMs - this.#clock.now()),
+      Math.min(MAX_TIMER_DELAY_MS, Math.max(0, next.deadlineMs - this.#clock.now())),
     );
   }
 

@@ -16,6 +16,7 @@ import { parseHostAddress, type HostAddress } from '../../protocol/message/host-
 import { MessageConst } from '../../protocol/message/message-const';
 import { createOffsetMessageId } from '../../protocol/message/message-id';
 import {
+  messagePropertiesToString,
   NAME_VALUE_SEPARATOR,
   parseMessageProperties,
   PROPERTY_SEPARATOR,
@@ -119,13 +120,19 @@ function putRequest(
   let sysFlag = header.sysFlag;
   if (topic.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
   const { properties } = message;
-  // RocketMQ stamps the cluster name on every stored message (PROPERTY_CLUSTER).
-  const propertiesText = properties.has(MessageConst.PROPERTY_CLUSTER)
-    ? message.propertiesText
-    : joinProperties(
-        message.propertiesText,
-        `${MessageConst.PROPERTY_CLUSTER}${NAME_VALUE_SEPARATOR}${context.config.brokerClusterName}`,
-      );
+  // RocketMQ stamps this broker's cluster name on every stored message (PROPERTY_CLUSTER), replacing
+  // a value the producer sent: readers (traces, request-reply) take it as where the message is stored.
+  const clusterName = context.config.brokerClusterName;
+  const sentCluster = properties.get(MessageConst.PROPERTY_CLUSTER);
+  const propertiesText =
+    sentCluster === undefined
+      ? joinProperties(
+          message.propertiesText,
+          `${MessageConst.PROPERTY_CLUSTER}${NAME_VALUE_SEPARATOR}${clusterName}`,
+        )
+      : sentCluster === clusterName
+        ? message.propertiesText
+        : messagePropertiesToString(new Map(properties).set(MessageConst.PROPERTY_CLUSTER, clusterName));
   return {
     fields: {
       topic: topic.topicName,

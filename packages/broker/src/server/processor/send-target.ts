@@ -56,8 +56,12 @@ export async function resolveSendTarget(
   if (topic === undefined && isRetryTopic(topicName)) {
     // A consumer re-sending to its retry topic directly (as the client's fallback does).
     const group = await context.groups.findOrAutoCreate(topicName.slice(RETRY_PREFIX.length));
-    if (group !== undefined)
+    if (group !== undefined) {
       topic = await context.topics.createRetryTopicIfAbsent(group.groupName, group.retryQueueNums);
+      // Announce it like any auto-created topic (RocketMQ's createTopicInSendMessageBackMethod
+      // re-registers): otherwise consumers find no route to it until the next periodic registration.
+      context.topicsChanged();
+    }
   }
   if (topic === undefined) {
     topic = await context.topics.createInSendMessageMethod(

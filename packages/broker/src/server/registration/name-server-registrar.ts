@@ -182,7 +182,11 @@ export class NameServerRegistrar {
   }
 
   #recovered(nameServer: string): void {
-    if (this.#failing.delete(nameServer))
+    if (this.#failing.delete(nameServer)) {
       this.#options.log.info('registered with name server again', { nameServer });
+    } else if (!this.#registered.has(nameServer)) {
+      this.#options.log.info('registered with name server', { nameServer });
+    }
+    this.#registered.add(nameServer);
   }
 }
