@@ -16,7 +16,7 @@ import type { Clock, TimerHandle } from '../common/clock';
 import { TypedEmitter } from '../common/typed-emitter';
 import { createResponse, isOneway, type RemotingCommand } from '../protocol/remoting/remoting-command';
 import { ResponseCode } from '../protocol/remoting/response-code';
-import type { RemotingDecodeError } from '../protocol/remoting/remoting-errors';
+import { RemotingEncodeError, type RemotingDecodeError } from '../protocol/remoting/remoting-errors';
 import type { ProcessorTable, RequestContext } from './processor-table';
 import { RemotingConnection } from './remoting-connection';
 
@@ -175,7 +175,19 @@ export class RemotingServer extends TypedEmitter<RemotingServerEvents> {
   #handle(request: RemotingCommand, connection: RemotingConnection): void {
     const oneway = isOneway(request);
     const reply = (response: RemotingCommand): void => {
-      if (!oneway) connection.send(response);
+      if (oneway) return;
+      try {
+        connection.send(response);
+      } catch (error) {
+        // A response that cannot be framed (a body over the 16 MiB frame limit: a query whose
+        // records add up past it) used to escape from here as an unhandled rejection and leave the
+        // request unanswered until the client's timeout. Answer SYSTEM_ERROR saying why instead.
+        if (!(error instanceof RemotingEncodeError)) throw error;
+        this.emit('processorError', { request, connection, error });
+        connection.send(
+          createResponse(request, ResponseCode.SYSTEM_ERROR, `the response cannot be sent: ${error.message}`),
+        );
+      }
     };
     if (this.#closing) {
       reply(

@@ -12,6 +12,7 @@ import { decodeStoredMessage } from '../../protocol/message/stored-message-decod
 import { createResponse, type RemotingCommand } from '../../protocol/remoting/remoting-command';
 import { ResponseCode } from '../../protocol/remoting/response-code';
 import type { RequestContext } from '../../transport/processor-table';
+import { DEFAULT_MAX_FRAME_LENGTH_BYTES } from '../../protocol/remoting/frame-layout';
 import type { BrokerContext } from '../broker-context';
 
 /** MessageStoreConfig.defaultQueryMaxNum: what a query by UNIQ_KEY asks for, whatever maxNum says. */
@@ -34,7 +35,9 @@ export async function processQueryMessage(
     header.beginTimestamp,
     header.endTimestamp,
   );
-  const records = found.records.filter((record) => recordMatches(record, header.topic, header.key));
+  const records = withinFrame(
+    found.records.filter((record) => recordMatches(record, header.topic, header.key)),
+  );
   // RocketMQ sets the index position on both answers; clients use it to merge replies of brokers.
   const extFields = QueryMessageResponseHeader.encode({
     indexLastUpdateTimestamp: found.indexLastUpdateTimestampMs,
@@ -52,6 +55,24 @@ export async function processQueryMessage(
     extFields,
     body: Buffer.concat(records),
   });
+}
+
+/** Room left for the header in a 16 MiB frame: records past it are left out of the answer. */
+const MAX_QUERY_BODY_BYTES = DEFAULT_MAX_FRAME_LENGTH_BYTES - 64 * 1024;
+
+/**
+ * The records (newest first) that fit one frame. A few messages near maxMessageSize can add up past
+ * the frame limit; answering the newest ones beats failing the whole query.
+ */
+function withinFrame(records: readonly Buffer[]): Buffer[] {
+  const kept: Buffer[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    if (bytes + record.length > MAX_QUERY_BODY_BYTES) break;
+    kept.push(record);
+    bytes += record.length;
+  }
+  return kept;
 }
 
 /**
