@@ -130,7 +130,9 @@ describe('broker: offsets, queries, batches and shutdown', () => {
     expect(byKey.code).toBe(ResponseCode.SUCCESS);
     expect(messagesOf(byKey).map((m) => m.body?.toString())).toEqual(['order 42']);
 
-    const offset = decodeOffsetMessageId(SendMessageResponseHeader.decode(sent.extFields).msgId).physicalOffset;
+    const offset = decodeOffsetMessageId(
+      SendMessageResponseHeader.decode(sent.extFields).msgId,
+    ).physicalOffset;
     const byId = (await invoke(RequestCode.VIEW_MESSAGE_BY_ID, ViewMessageRequestHeader.encode({ offset })))!;
     expect(byId.code).toBe(ResponseCode.SUCCESS);
     const [message] = messagesOf(byId);
