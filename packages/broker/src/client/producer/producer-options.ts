@@ -1,0 +1,98 @@
+// The producer's options (DefaultMQProducer's, fact sheet §8.2) on top of the client's.
+
+import type { ConfigProblem } from '../../common/errors';
+import {
+  checkPositiveMs,
+  resolveClientOptions,
+  throwIfProblems,
+  type ClientOptions,
+  type ResolvedClientOptions,
+} from '../client-options';
+
+export interface ProducerOptions extends ClientOptions {
+  /** The producer group; brokers ask a live member of it about transactions. Required. */
+  readonly group: string;
+  /** Budget of one send, retries included. Default 3000 ms. */
+  readonly sendTimeoutMs?: number;
+  /** Extra attempts after a retriable failure, each on another broker when there is one. Default 2. */
+  readonly retryTimesWhenSendFailed?: number;
+  /** Bodies of at least this many bytes are zlib-compressed (single sends only). Default 4096. */
+  readonly compressMsgBodyOverHowmuch?: number;
+  /** Largest body (or encoded batch) accepted before sending. Default 4 MiB, the broker's default. */
+  readonly maxMessageSize?: number;
+  /**
+   * Avoid brokers that just failed or answered slowly (fact sheet §8.2). Default true, unlike
+   * RocketMQ's false: a Node producer keeps thousands of sends in flight on one event loop, and
+   * without avoidance a dead or stalled broker keeps receiving its share of them, each waiting out
+   * a connect error or timeout before its retry.
+   */
+  readonly sendLatencyFaultEnable?: boolean;
+  /** Queues per broker of a topic the broker auto-creates on first send. Default 4. */
+  readonly defaultTopicQueueNums?: number;
+  /** The template topic for auto-creation. Default 'TBW102'. */
+  readonly createTopicKey?: string;
+}
+
+export interface ResolvedProducerOptions extends ResolvedClientOptions {
+  readonly group: string;
+  readonly sendTimeoutMs: number;
+  readonly retryTimesWhenSendFailed: number;
+  readonly compressMsgBodyOverHowmuch: number;
+  readonly maxMessageSize: number;
+  readonly sendLatencyFaultEnable: boolean;
+  readonly defaultTopicQueueNums: number;
+  readonly createTopicKey: string;
+}
+
+export const PRODUCER_DEFAULTS = {
+  sendTimeoutMs: 3000,
+  retryTimesWhenSendFailed: 2,
+  compressMsgBodyOverHowmuch: 4096,
+  maxMessageSize: 4 * 1024 * 1024,
+  sendLatencyFaultEnable: true,
+  defaultTopicQueueNums: 4,
+  createTopicKey: 'TBW102',
+} as const;
+
+const GROUP_PATTERN = /^[%|a-zA-Z0-9_-]{1,255}$/;
+
+export function resolveProducerOptions(options: ProducerOptions): ResolvedProducerOptions {
+  const problems: ConfigProblem[] = [];
+  const client = resolveClientOptions(options, problems);
+  const resolved: ResolvedProducerOptions = {
+    ...client,
+    group: options.group,
+    sendTimeoutMs: options.sendTimeoutMs ?? PRODUCER_DEFAULTS.sendTimeoutMs,
+    retryTimesWhenSendFailed: options.retryTimesWhenSendFailed ?? PRODUCER_DEFAULTS.retryTimesWhenSendFailed,
+    compressMsgBodyOverHowmuch:
+      options.compressMsgBodyOverHowmuch ?? PRODUCER_DEFAULTS.compressMsgBodyOverHowmuch,
+    maxMessageSize: options.maxMessageSize ?? PRODUCER_DEFAULTS.maxMessageSize,
+    sendLatencyFaultEnable: options.sendLatencyFaultEnable ?? PRODUCER_DEFAULTS.sendLatencyFaultEnable,
+    defaultTopicQueueNums: options.defaultTopicQueueNums ?? PRODUCER_DEFAULTS.defaultTopicQueueNums,
+    createTopicKey: options.createTopicKey ?? PRODUCER_DEFAULTS.createTopicKey,
+  };
+  if (typeof resolved.group !== 'string' || !GROUP_PATTERN.test(resolved.group)) {
+    problems.push({
+      kind: 'invalid-value',
+      key: 'group',
+      message: `"${String(resolved.group)}" is not a group name; use 1-255 characters of [%|a-zA-Z0-9_-]`,
+    });
+  }
+  checkPositiveMs(problems, 'sendTimeoutMs', resolved.sendTimeoutMs);
+  checkCount(problems, 'retryTimesWhenSendFailed', resolved.retryTimesWhenSendFailed, 0);
+  checkCount(problems, 'compressMsgBodyOverHowmuch', resolved.compressMsgBodyOverHowmuch, 0);
+  checkCount(problems, 'maxMessageSize', resolved.maxMessageSize, 1);
+  checkCount(problems, 'defaultTopicQueueNums', resolved.defaultTopicQueueNums, 1);
+  throwIfProblems(problems, 'producer');
+  return resolved;
+}
+
+function checkCount(problems: ConfigProblem[], key: string, value: number, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    problems.push({
+      kind: 'out-of-range',
+      key,
+      message: `must be a whole number of at least ${min}, got ${value}`,
+    });
+  }
+}
