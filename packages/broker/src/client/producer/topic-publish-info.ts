@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 
 import type { TopicRouteData } from '../../protocol/bodies/topic-route-data';
-import { isWriteable } from '../../server/topic/perm-name';
+import { isWriteable } from '../../protocol/perm-name';
 import type { MessageQueue } from '../message';
 import { MASTER_BROKER_ID } from '../route-snapshot';
 import type { LatencyFaultTolerance } from './latency-fault-tolerance';

@@ -14,7 +14,7 @@ import { ResponseCode } from '../../protocol/remoting/response-code';
 import type { GetMessageResult, GetMessageStatus } from '../../store/get-message';
 import type { RequestContext } from '../../transport/processor-table';
 import type { BrokerContext } from '../broker-context';
-import { isReadable, PermName } from '../topic/perm-name';
+import { isReadable, PermName } from '../../protocol/perm-name';
 import {
   acceptsTag,
   parseTagExpression,

@@ -9,7 +9,7 @@ import type { SendMessageRequestHeader } from '../../protocol/headers/send-heade
 import { isValidTopicName } from '../../store/message-validation';
 import type { TopicConfig } from '../../store/metadata/topic-config-file';
 import type { BrokerContext } from '../broker-context';
-import { isWriteable, PermName } from '../topic/perm-name';
+import { isWriteable, PermName } from '../../protocol/perm-name';
 import { isRetryTopic, isSendForbiddenTopic } from '../topic/system-topics';
 
 export type SendTarget =

@@ -7,7 +7,7 @@ export {
   PermName,
   permToString,
   withoutInherit,
-} from './perm-name';
+} from '../../protocol/perm-name';
 export {
   DLQ_GROUP_TOPIC_PREFIX,
   dlqTopicOf,

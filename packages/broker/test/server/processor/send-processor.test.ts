@@ -20,7 +20,7 @@ import { RequestCode } from '../../../src/protocol/remoting/request-code';
 import { ResponseCode } from '../../../src/protocol/remoting/response-code';
 import type { BrokerContext } from '../../../src/server/broker-context';
 import { processSend } from '../../../src/server/processor/send-processor';
-import { PermName } from '../../../src/server/topic/perm-name';
+import { PermName } from '../../../src/protocol/perm-name';
 import {
   createTopic,
   openTestBroker,

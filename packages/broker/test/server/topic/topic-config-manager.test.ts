@@ -2,7 +2,7 @@ import { FakeClock } from '../../../src/common/fake-clock';
 import { MemoryDisk } from '../../../src/store/disk/memory-disk';
 import { metadataFilePaths } from '../../../src/store/metadata/metadata-paths';
 import { TopicConfigFile } from '../../../src/store/metadata/topic-config-file';
-import { PermName } from '../../../src/server/topic/perm-name';
+import { PermName } from '../../../src/protocol/perm-name';
 import { isSendForbiddenTopic, SystemTopic } from '../../../src/server/topic/system-topics';
 import {
   TopicConfigManager,
