@@ -81,6 +81,8 @@ export class MessageStore {
   #retention: RetentionService | undefined;
   readonly #lock: DiskLock;
   #indexFailures = 0;
+  /** Settles once the last index build started has (index builds run in dispatch order). */
+  #indexed: Promise<void> = Promise.resolve();
   readonly #dispatchListeners: Array<(request: DispatchRequest) => void> = [];
   #checkpointTimer: TimerHandle | undefined;
   #checkpointRun: Promise<void> | undefined;
@@ -324,6 +326,9 @@ export class MessageStore {
   ): Promise<{ records: Buffer[]; indexLastUpdateTimestampMs: number; indexLastUpdatePhyOffset: number }> {
     if (this.#index === undefined)
       return { records: [], indexLastUpdateTimestampMs: 0, indexLastUpdatePhyOffset: 0 };
+    // Index entries are written after the append; waiting for the last one started means a
+    // message is found by key as soon as its send was acknowledged.
+    await this.#indexed;
     const found = await this.#index.queryOffsets(topic, key, maxNum, beginMs, endMs);
     const records: Buffer[] = [];
     for (const offset of found.phyOffsets) {
@@ -425,7 +430,7 @@ export class MessageStore {
     dispatchToQueue(this.#queues, request, this.#commitLog.confirmedOffset);
     // A record with neither KEYS nor UNIQ_KEY has nothing to index: skip the call on the hot path.
     if (this.#index !== undefined && (request.keys !== undefined || request.uniqKey !== undefined)) {
-      this.#index.buildIndex(indexRequest(request)).catch((error: unknown) => {
+      this.#indexed = this.#index.buildIndex(indexRequest(request)).catch((error: unknown) => {
         // The message is stored and consumable; only lookups by key miss it. Counted (indexFailures)
         // and reported; failing the put for it would make a stored message look lost.
         this.#indexFailures++;

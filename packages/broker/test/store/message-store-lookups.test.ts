@@ -12,6 +12,16 @@ function bodyOf(record: Buffer): string {
 const ALL_TIME = [0, Number.MAX_SAFE_INTEGER] as const;
 
 describe('MessageStore lookups', () => {
+  it('finds a message by key as soon as its put returns, though indexing finishes later', async () => {
+    const store = await openStore(new MemoryDisk());
+    // WAIT=false answers right after the append; the first key also has to create the index file.
+    const put = await store.putMessage(putRequest({ body: 'just stored', keys: 'order-7' }, false));
+    expect(put.status).toBe('PUT_OK');
+    const found = await store.queryMessage('TopicTest', 'order-7', 32, ...ALL_TIME);
+    expect(found.records.map(bodyOf)).toEqual(['just stored']);
+    await store.close();
+  });
+
   it('finds messages by each of their keys, newest first, also after a clean restart', async () => {
     const disk = new MemoryDisk();
     const store = await openStore(disk);

@@ -99,7 +99,26 @@ export interface UniqueMessageIdGeneratorOptions {
   readonly pid?: number;
   /** Stands in for Java's ClassLoader hashCode. Default: {@link processClassLoaderHash}. */
   readonly classLoaderHash?: number;
+  /** Where the last two bytes come from. Default: the process-wide {@link PROCESS_MESSAGE_ID_COUNTER}. */
+  readonly counter?: MessageIdCounter;
 }
+
+/**
+ * The 16-bit counter of UNIQ_KEYs. Java keeps one per JVM (a static), so two producers of one
+ * process never make the same id in the same millisecond; Keel keeps one per process by default.
+ */
+export class MessageIdCounter {
+  #value = 0;
+
+  next(): number {
+    const value = this.#value;
+    this.#value = (value + 1) & 0xffff;
+    return value;
+  }
+}
+
+/** Shared by every generator of the process that is not given its own counter. */
+export const PROCESS_MESSAGE_ID_COUNTER = new MessageIdCounter();
 
 function startOfLocalMonth(ms: number, monthsToAdd = 0): number {
   const date = new Date(ms);
@@ -158,14 +177,14 @@ function isGlobalIpv6(ip: Uint8Array): boolean {
 
 /**
  * Makes UNIQ_KEYs exactly as a Java producer does (`MessageClientIDSetter.createUniqID`), reading
- * time from the injected clock. Not shared across processes: the counter is this instance's.
+ * time from the injected clock. The counter is shared by the process's generators unless one is given.
  */
 export class UniqueMessageIdGenerator {
   readonly #clock: WallClock;
   readonly #prefix: string;
   #monthStart: number;
   #nextMonthStart: number;
-  #counter = 0;
+  readonly #counter: MessageIdCounter;
 
   constructor(options: UniqueMessageIdGeneratorOptions) {
     const ip = options.ip ?? localIpForMessageIds();
@@ -178,6 +197,7 @@ export class UniqueMessageIdGenerator {
     prefix.writeInt32BE((options.classLoaderHash ?? processClassLoaderHash()) | 0, ip.length + 2);
     this.#prefix = hexBytes(prefix);
     this.#clock = options.clock;
+    this.#counter = options.counter ?? PROCESS_MESSAGE_ID_COUNTER;
     // Java fixes the month when the class loads; here when the generator is made.
     const now = this.#clock.now();
     this.#monthStart = startOfLocalMonth(now);
@@ -195,8 +215,7 @@ export class UniqueMessageIdGenerator {
     // which readers undo by reading the 4 bytes unsigned.
     let sinceMonthStart = (now - this.#monthStart) | 0;
     if (sinceMonthStart < 0 && sinceMonthStart > -CLOCK_BACKWARDS_TOLERANCE_MS) sinceMonthStart = 0;
-    const counter = this.#counter;
-    this.#counter = (counter + 1) & 0xffff;
+    const counter = this.#counter.next();
     return (
       this.#prefix +
       hexByte(sinceMonthStart >>> 24) +

@@ -3,6 +3,7 @@ import type { NetworkInterfaceInfo } from 'node:os';
 import {
   InvalidMessageIdError,
   MessageErrorCodes,
+  MessageIdCounter,
   UniqueMessageIdGenerator,
   createOffsetMessageId,
   decodeOffsetMessageId,
@@ -90,7 +91,14 @@ describe('UNIQ_KEY generation', () => {
   const may1 = new Date(2024, 4, 1).getTime();
 
   function generator(clock: { now(): number }, overrides: { ip?: Uint8Array; pid?: number } = {}) {
-    return new UniqueMessageIdGenerator({ clock, ip, pid: 4660, classLoaderHash: 0x12345678, ...overrides });
+    return new UniqueMessageIdGenerator({
+      clock,
+      ip,
+      pid: 4660,
+      classLoaderHash: 0x12345678,
+      counter: new MessageIdCounter(),
+      ...overrides,
+    });
   }
 
   it('is ip | pid short | class-loader hash | ms since local month start | counter, in upper-case hex', () => {
@@ -220,5 +228,25 @@ describe('localIpForMessageIds', () => {
       'ac140002',
     );
     expect(hexOf(localIpForMessageIds({ lo: [lo] }))).toBe('7f000001');
+  });
+});
+
+describe('UNIQ_KEY counter', () => {
+  it('is shared by the generators of a process, so two producers never repeat an id in one millisecond', () => {
+    const clock = { now: () => new Date(2024, 4, 20, 12).getTime() };
+    const a = new UniqueMessageIdGenerator({
+      clock,
+      ip: Uint8Array.of(1, 2, 3, 4),
+      pid: 1,
+      classLoaderHash: 1,
+    });
+    const b = new UniqueMessageIdGenerator({
+      clock,
+      ip: Uint8Array.of(1, 2, 3, 4),
+      pid: 1,
+      classLoaderHash: 1,
+    });
+    const ids = new Set([a.next(), b.next(), a.next(), b.next()]);
+    expect(ids.size).toBe(4);
   });
 });
