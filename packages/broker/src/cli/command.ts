@@ -3,6 +3,8 @@ export interface CliCommand {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
+  /** Set by commands with sub-commands of their own, which answer `--help` per sub-command. */
+  readonly handlesHelp?: boolean;
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 

@@ -41,7 +41,7 @@ export async function runKeel(
     io.err(`keel: unknown command '${name}'. Run 'keel --help' for the list of commands.`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (command.handlesHelp !== true && (rest.includes('--help') || rest.includes('-h'))) {
     io.out(command.usage);
     return 0;
   }

@@ -1,0 +1,28 @@
+// The admin client: topic, cluster, consumer-group and message administration (mqadmin's operations).
+export {
+  AdminClient,
+  ADMIN_PRODUCER_GROUP,
+  type AdminClientOptions,
+  type AdminSendRequest,
+} from './admin-client';
+export { AdminError, AdminErrorCodes, type AdminErrorCode } from './admin-errors';
+export type { BrokerStatus, ClusterMember } from './cluster-admin';
+export type { MasterBroker, RoutedQueue } from './cluster-view';
+export type { ConsumerConnection, ConsumerProgress, OffsetReset, QueueProgress } from './consumer-admin';
+export {
+  QUERY_MAX_NUM,
+  type ConsumeRequest,
+  type KeyQuery,
+  type OffsetQuery,
+  type OffsetQueryResult,
+} from './message-admin';
+export type { Progress, ProgressListener } from './progress';
+export { TOOLS_CONSUMER_GROUP, type RawPullStatus } from './raw-pull';
+export { parseTimestamp } from './timestamp';
+export {
+  TOPIC_DEFAULTS,
+  type BrokerTarget,
+  type QueueStatus,
+  type TopicDeletion,
+  type TopicSettings,
+} from './topic-admin';
