@@ -21,10 +21,13 @@ export interface BenchClusterOptions {
   readonly dir: string;
   /** Extra node options for the broker process, e.g. --cpu-prof. */
   readonly brokerNodeArgs?: readonly string[];
+  /** Default ASYNC_FLUSH; SYNC_FLUSH acknowledges a send only after an fdatasync covering it. */
+  readonly flushDiskType?: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 }
 
 export interface BenchCluster {
   readonly brokerAddress: string;
+  readonly nameServerAddress: string;
   /** CPU time the broker process has used so far (every thread), in µs. */
   brokerCpu(): Promise<CpuReport>;
   stop(): Promise<void>;
@@ -111,7 +114,7 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
       `listenPort=${brokerPort}`,
       `namesrvAddr=127.0.0.1:${namesrvPort}`,
       `storePathRootDir=${join(options.dir, 'store')}`,
-      'flushDiskType=ASYNC_FLUSH',
+      `flushDiskType=${options.flushDiskType ?? 'ASYNC_FLUSH'}`,
       '',
     ].join('\n'),
   );
@@ -127,6 +130,7 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
   }
   return {
     brokerAddress: `127.0.0.1:${brokerPort}`,
+    nameServerAddress: `127.0.0.1:${namesrvPort}`,
     brokerCpu: () => askCpu(broker.child),
     async stop() {
       await stopServer(broker);

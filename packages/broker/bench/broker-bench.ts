@@ -8,6 +8,8 @@
 // Options: RUNS (default 5); SENDS (default 50000, requests per send phase at C=64 and C=512; C=1
 // sends a fifth); PULLS (default 10000 at C=16; C=1 a fourth); PROFILE_DIR (write a CPU profile of
 // the broker process of run 1 there, for profile-top.js).
+//  3. The client benchmark (client-bench.ts): Keel's Producer against NATS JetStream and RabbitMQ.
+// BENCH selects the parts: `broker`, `client`, or `all` (default).
 import { loadavg } from 'node:os';
 import { ResponseCode } from '@keel/broker/internal';
 import type { RemotingCommand } from '@keel/broker/internal';
@@ -18,11 +20,13 @@ import { BenchClient } from './bench-client';
 import type { OpCost } from './cost-timer';
 import { codecCosts, PULL_BATCH, storeCosts } from './micro-costs';
 import { runLoad, type LoadResult } from './request-load';
+import { runClientBench } from './client-bench';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const SENDS = Number(process.env.SENDS ?? 50_000);
 const PULLS = Number(process.env.PULLS ?? 10_000);
 const PROFILE_DIR = process.env.PROFILE_DIR;
+const BENCH = process.env.BENCH ?? 'all';
 const STORE_PUTS = 100_000;
 const STORE_GETS = 3_000;
 const WARM_UP_SENDS = 5_000;
@@ -137,7 +141,7 @@ function collect<T>(runs: ReadonlyArray<Map<string, T>>, name: string, pick: (va
   });
 }
 
-async function main(): Promise<void> {
+async function brokerBench(): Promise<void> {
   const loadBefore = loadavg();
   const microRuns: Array<Map<string, OpCost>> = [];
   const endToEndRuns: Array<Map<string, LoadResult>> = [];
@@ -197,6 +201,13 @@ async function main(): Promise<void> {
   json.endToEnd = endToEnd;
   console.log('');
   console.log(JSON.stringify(json));
+}
+
+async function main(): Promise<void> {
+  if (!['all', 'broker', 'client'].includes(BENCH))
+    throw new Error(`BENCH=${BENCH}: use all, broker or client`);
+  if (BENCH !== 'client') await brokerBench();
+  if (BENCH !== 'broker') await runClientBench();
 }
 
 main().catch((error: unknown) => {
