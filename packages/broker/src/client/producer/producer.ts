@@ -239,6 +239,7 @@ export class Producer {
       opaque: 0,
       extFields,
       body: outgoing.body,
+      serializeType: this.options.serializeType,
     });
   }
 

@@ -107,6 +107,33 @@ describe('Producer against one broker', () => {
     }
   });
 
+  it('sends with binary ROCKETMQ headers by default, and JSON ones when asked', async () => {
+    const types = async (candidate: Producer): Promise<string[]> => {
+      const invoke = jest.spyOn(candidate.clientInstance!, 'invoke');
+      try {
+        await candidate.send({ topic: 'SerializeTopic', body: 'x' });
+        return invoke.mock.calls.map(([, request]) => request.serializeType);
+      } finally {
+        invoke.mockRestore();
+      }
+    };
+    expect(await types(producer)).toEqual(['ROCKETMQ']);
+    const json = new Producer({
+      group: 'test-pg-json',
+      nameServer: cluster.nameServer.address,
+      serializeType: 'JSON',
+    });
+    await json.start();
+    try {
+      expect(await types(json)).toEqual(['JSON']);
+    } finally {
+      await json.shutdown();
+    }
+    expect(
+      () => new Producer({ group: 'g', nameServer: '127.0.0.1:1', serializeType: 'XML' as 'JSON' }),
+    ).toThrow(/serializeType.*'ROCKETMQ' or 'JSON'/);
+  });
+
   it('sends oneway: nothing comes back, the message is stored', async () => {
     await producer.send({ topic: 'ClientOneway', body: 'warm-up' }); // the topic exists on every queue
     await producer.sendOneway(
