@@ -22,3 +22,5 @@ export {
 export type { Message, MessageExt, MessageQueue } from './message';
 export { decodeMessages } from './message-decoding';
 export * from './producer/index';
+export * from './consumer/public';
+export * from './admin/index';
