@@ -18,7 +18,13 @@ import {
   type TopicConfigSerializeWrapperJson,
 } from '../../store/metadata/topic-config-file';
 import { isValidTopicName } from '../../store/message-validation';
-import { isInherited, PERM_READ_WRITE, PermName, permToString, withoutInherit } from '../../protocol/perm-name';
+import {
+  isInherited,
+  PERM_READ_WRITE,
+  PermName,
+  permToString,
+  withoutInherit,
+} from '../../protocol/perm-name';
 import { isFixedSystemTopic, replyTopicOf, retryTopicOf, SystemTopic } from './system-topics';
 import { TopicConfigError, TopicErrorCodes } from './topic-errors';
 
