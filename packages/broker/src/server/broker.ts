@@ -19,6 +19,8 @@ import type { RemotingConnection } from '../transport/remoting-connection';
 import { RemotingServer } from '../transport/remoting-server';
 import type { BrokerConfig } from './broker-config';
 import type { BrokerContext } from './broker-context';
+import { PERM_READ_WRITE } from '../protocol/perm-name';
+import type { TopicConfig } from '../store/metadata/topic-config-file';
 import type { ClientChannel } from './client/client-channel';
 import { openBrokerContext, type OpenedBrokerContext } from './open-broker-context';
 import { registerBrokerProcessors } from './processor/register-processors';
@@ -121,7 +123,10 @@ export class Broker {
       log,
       periodMs: config.registerNameServerPeriod,
       timeoutMs: config.registerBrokerTimeoutMills,
-      topics: () => ({ dataVersion: context.topics.dataVersion, topics: context.topics.topics() }),
+      topics: () => ({
+        dataVersion: context.topics.dataVersion,
+        topics: registeredTopics(context.topics.topics(), config.brokerPermission),
+      }),
     });
     registration.registrar = registrar;
     const broker = new Broker(opened, servers, client, registrar, options);
@@ -163,7 +168,9 @@ export class Broker {
     log.info('broker shutting down', { reason });
     clock.clearInterval(this.#housekeeping);
     await this.#registrar.stop();
-    holds.wakeAll('shutdown');
+    // stop() answers the held pulls and also any pull parked after this point (one still reading
+    // the store now), so the servers' drain below does not wait for them.
+    holds.stop();
     const graceMs = this.#options.shutdownGraceMs ?? 5000;
     await Promise.all(this.#servers.map((server) => server.close({ graceMs })));
     await this.#opened.close();
@@ -190,6 +197,16 @@ export class Broker {
     }
     return undefined;
   }
+}
+
+/**
+ * The topics as the name servers should route them. A broker whose brokerPermission is not
+ * read-write (e.g. 4, read only, to drain it) registers every topic with that permission, as
+ * RocketMQ does, so producers stop choosing its queues.
+ */
+function registeredTopics(topics: readonly TopicConfig[], brokerPermission: number): TopicConfig[] {
+  if (brokerPermission === PERM_READ_WRITE) return [...topics];
+  return topics.map((topic) => ({ ...topic, perm: brokerPermission }));
 }
 
 function watchServer(server: RemotingServer, context: BrokerContext): void {

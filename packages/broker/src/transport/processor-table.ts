@@ -9,17 +9,20 @@ export interface RequestContext {
   /** When the request's frame was decoded, on the server's clock. */
   readonly receivedAtMs: number;
   /**
-   * Sends a response later, for processors that return `undefined` now (a held long poll). The
-   * response must carry the request's opaque: build it with `createResponse(request, …)`.
-   * Does nothing for oneway requests or closed connections.
+   * Sends a response outside the processor's return value. The response must carry the request's
+   * opaque (build it with `createResponse(request, …)`); nothing is sent for oneway requests or
+   * closed connections. Prefer returning a promise that settles with the answer (as the held
+   * long poll does): the server counts it as a request in progress, so a graceful close waits
+   * for it, which it cannot do for an answer sent through here.
    */
   respondLater(response: RemotingCommand): void;
 }
 
 /**
- * Answers a request. `undefined` means "no response now": the processor keeps the context and
- * calls `respondLater` (long polling), or the request needed none. A throw or rejection becomes
- * a SYSTEM_ERROR response whose remark is the error's message.
+ * Answers a request: with a response, or a promise of one (which may stay pending, as a held long
+ * poll does). `undefined` means no response (the request needed none, or it went through
+ * `respondLater`). A throw or rejection becomes a SYSTEM_ERROR response whose remark is the
+ * error's message.
  */
 export type RequestProcessor = (
   request: RemotingCommand,

@@ -111,9 +111,14 @@ export class RemotingClient {
             : { maxFrameLengthBytes: this.#options.maxFrameLengthBytes }),
         });
         connection.once('close', () => {
-          void this.#connections.get(address)?.then((current) => {
-            if (current === connection) this.#connections.delete(address);
-          });
+          // The entry may already be a newer connect (after closeConnection); its failure belongs
+          // to its own callers, so it is ignored here rather than left unhandled.
+          void this.#connections.get(address)?.then(
+            (current) => {
+              if (current === connection) this.#connections.delete(address);
+            },
+            () => undefined,
+          );
         });
         resolve(connection);
       });

@@ -3,7 +3,7 @@
 // for the earliest deadline and re-armed as deadlines pass. Completed requests are removed from the
 // map at once and from the heap lazily, when their slot reaches the top.
 
-import type { Clock, TimerHandle } from '../common/clock';
+import { MAX_TIMER_DELAY_MS, type Clock, type TimerHandle } from '../common/clock';
 import type { RemotingCommand } from '../protocol/remoting/remoting-command';
 
 interface Pending {
@@ -114,9 +114,11 @@ export class ResponseTable {
     if (top === undefined) return;
     this.#disarm();
     this.#timerDueMs = top.deadlineMs;
+    // A timer cannot wait longer than MAX_TIMER_DELAY_MS (the clock throws); a longer request
+    // timeout is waited out in steps: #expire finds nothing due and re-arms.
     this.#timer = this.#clock.setTimeout(
       () => this.#expire(),
-      Math.max(1, top.deadlineMs - this.#clock.now()),
+      Math.min(MAX_TIMER_DELAY_MS, Math.max(1, top.deadlineMs - this.#clock.now())),
     );
   }
 

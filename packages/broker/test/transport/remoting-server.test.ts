@@ -162,6 +162,27 @@ describe('RemotingServer and RemotingClient', () => {
     await expect(client.invoke(address, request(ECHO), 3000)).resolves.toMatchObject({ code: 0 });
   });
 
+  it('does not leave a failed reconnect unhandled when an old connection closes after closeConnection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const probe = new RemotingClient({ clock: systemClock });
+      const old = await probe.connection(address);
+      const oldClosed = new Promise<void>((resolve) => old.once('close', () => resolve()));
+      await server.close({ graceMs: 0 });
+      probe.closeConnection(address, 'test');
+      // A new connect to the closed port fails while the old connection's close is handled.
+      await expect(probe.connection(address)).rejects.toThrow(/cannot connect/);
+      await oldClosed;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      await probe.close();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('closes only the connection that sent a broken frame', async () => {
     await client.invoke(address, request(ECHO), 3000);
     const raw = await rawSocket(server.port);

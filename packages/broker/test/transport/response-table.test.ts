@@ -77,3 +77,22 @@ describe('ResponseTable', () => {
     await expect(second).rejects.toThrow('timeout 1');
   });
 });
+
+describe('ResponseTable with timeouts beyond a timer', () => {
+  it('waits out a timeout longer than the longest timer delay in steps, without throwing', async () => {
+    const clock = new FakeClock();
+    const responses = table(clock);
+    let longSettled = false;
+    responses.register(1, 10, 3_000_000_000).then(
+      () => (longSettled = true),
+      () => (longSettled = true),
+    );
+    const short = responses.register(2, 10, 100);
+    await clock.advanceAsync(100);
+    await expect(short).rejects.toThrow('timeout 2');
+    await clock.advanceAsync(2_147_483_647);
+    expect(longSettled).toBe(false);
+    await clock.advanceAsync(3_000_000_000);
+    expect(longSettled).toBe(true);
+  });
+});

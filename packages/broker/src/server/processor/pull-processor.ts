@@ -118,6 +118,8 @@ function hold(
   const suspendMs = context.config.longPollingEnable
     ? header.suspendTimeoutMillis
     : context.config.shortPollingTimeMills;
+  // The connection may have closed while the store was read: nobody is left to answer.
+  if (!connection.isOpen) return Promise.resolve(undefined);
   return new Promise<RemotingCommand | undefined>((resolve) => {
     const stopWaiting = connection.once('close', () => resolve(undefined));
     context.holds.hold({

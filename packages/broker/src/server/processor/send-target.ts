@@ -35,6 +35,9 @@ export async function resolveSendTarget(
       `broker ${config.brokerName} (${context.brokerAddr}) is a SLAVE; send to its master`,
     );
   }
+  // RocketMQ refuses here only for order topics and relies on the read-only permission it registers
+  // to steer producers away; Keel refuses every send, so a broker being drained stores nothing new
+  // even from producers whose routes are up to 30 s old.
   if ((config.brokerPermission & PermName.WRITE) === 0) {
     return refuse(
       ResponseCode.NO_PERMISSION,

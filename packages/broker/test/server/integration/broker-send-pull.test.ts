@@ -195,3 +195,23 @@ describe('broker: topic auto-creation disabled', () => {
     expect(sent.remark).toMatch(/autoCreateTopicEnable|create/);
   });
 });
+
+describe('broker: read-only (brokerPermission=4), as when draining it', () => {
+  let cluster: TestCluster;
+
+  beforeAll(async () => {
+    cluster = await startCluster({ brokerPermission: 4 });
+  });
+
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it('registers its topics read-only, so producers stop choosing it, and refuses sends', async () => {
+    const route = cluster.nameServer.routes.route('TBW102');
+    expect(route?.queueDatas[0]?.perm).toBe(4);
+    const sent = await send(cluster.client, cluster.broker.address, { topic: 'TBW102', body: 'x' });
+    expect(sent.code).toBe(ResponseCode.NO_PERMISSION);
+    expect(sent.remark).toMatch(/sending message is forbidden/);
+  });
+});
