@@ -22,11 +22,16 @@ const SUSPEND_MS = 15_000;
 
 /** The members of RemotingConnection the pull processor uses, with a real `once('close')`. */
 class FakeConnection extends TypedEmitter<RemotingConnectionEvents> {
+  isOpen = true;
+
   constructor(
     readonly id: number,
     readonly remoteAddress = `10.0.0.${id}:5000${id}`,
   ) {
     super();
+    this.once('close', () => {
+      this.isOpen = false;
+    });
   }
 }
 
@@ -354,13 +359,21 @@ describe('processPull holding (long polling)', () => {
     expect(context.holds.heldCount).toBe(0);
   });
 
+  it('does not park a pull whose connection closed while the store was read', async () => {
+    const from = consumer(broker.clock);
+    from.connection.emit('close', 'peer closed');
+    await expect(pull(context, { offset: 1, sysFlag: SUSPEND }, from)).resolves.toBeUndefined();
+    expect(context.holds.heldCount).toBe(0);
+  });
+
   it('stops listening for the close once a held pull is answered', async () => {
     const from = consumer(broker.clock);
+    const before = from.connection.listenerCount('close'); // the fake's own isOpen tracking
     const held = watch(pull(context, { offset: 1, sysFlag: SUSPEND }, from));
     await broker.clock.advanceAsync(0);
-    expect(from.connection.listenerCount('close')).toBe(1);
+    expect(from.connection.listenerCount('close')).toBe(before + 1);
     await send(context, { topic: 'T', body: 'm1' });
     await held.promise;
-    expect(from.connection.listenerCount('close')).toBe(0);
+    expect(from.connection.listenerCount('close')).toBe(before);
   });
 });
