@@ -33,11 +33,13 @@ export async function processHeartbeat(
     language: request.language,
     version: request.version,
   };
+  for (const consumer of heartbeat.consumerDataSet) await prepareConsumerGroup(context, consumer, client);
+  // Preparing groups may write to disk; a connection that closed meanwhile was already removed
+  // from every group, and registering it now would leave a ghost member (given queues nobody
+  // consumes) until it expires. Registration below is synchronous, so no close can slip in.
+  if (!connection.isOpen) return createResponse(request, ResponseCode.SUCCESS);
   const now = context.clock.now();
-  for (const consumer of heartbeat.consumerDataSet) {
-    await prepareConsumerGroup(context, consumer, client);
-    context.consumers.register(consumer, client, now);
-  }
+  for (const consumer of heartbeat.consumerDataSet) context.consumers.register(consumer, client, now);
   for (const producer of heartbeat.producerDataSet) {
     context.producers.register(producer.groupName, client, now);
   }

@@ -140,3 +140,19 @@ describe('UNREGISTER_CLIENT', () => {
     ).toThrow(HeaderFieldError);
   });
 });
+
+describe('HEART_BEAT from a connection that closed meanwhile', () => {
+  it('registers nothing, so the group gets no ghost member', async () => {
+    const broker = await openTestBroker();
+    try {
+      const rc = requestContextOf(8);
+      rc.fake.isOpen = false;
+      const response = await processHeartbeat(broker.context, heartbeat(), rc);
+      expect(response.code).toBe(ResponseCode.SUCCESS);
+      expect(broker.context.consumers.consumerIdList('cg')).toEqual([]);
+      expect(broker.context.producers.groups()).toEqual([]);
+    } finally {
+      await broker.close();
+    }
+  });
+});

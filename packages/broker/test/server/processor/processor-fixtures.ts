@@ -100,6 +100,8 @@ export interface FakeConnection {
   readonly id: number;
   readonly remoteAddress: string;
   readonly sent: RemotingCommand[];
+  /** Set to false to act as a connection that closed while its request was being processed. */
+  isOpen: boolean;
   sendOneway(command: RemotingCommand): void;
 }
 
@@ -112,6 +114,7 @@ export function requestContextOf(id = 1, remoteAddress = `10.0.0.${id}:${50000 +
     id,
     remoteAddress,
     sent,
+    isOpen: true,
     sendOneway: (command) => {
       sent.push(command);
     },
