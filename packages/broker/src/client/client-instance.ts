@@ -122,8 +122,9 @@ export class ClientInstance extends TypedEmitter<ClientInstanceEvents> {
     this.#registrations.addConsumer(group, provide);
   }
 
-  unregisterConsumer(group: string): Promise<void> {
-    return this.#registrations.removeConsumer(group)
+  /** Leaves `group` only if `provide` is the registered provider (see ClientRegistrations). */
+  unregisterConsumer(group: string, provide: ConsumerDataProvider): Promise<void> {
+    return this.#registrations.removeConsumer(group, provide)
       ? this.#unregisterClient({ consumerGroup: group })
       : Promise.resolve();
   }

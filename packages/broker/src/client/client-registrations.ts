@@ -37,7 +37,12 @@ export class ClientRegistrations {
     this.#consumers.set(group, provider);
   }
 
-  removeConsumer(group: string): boolean {
+  /**
+   * Removes `group` only when `provider` is the one registered: a consumer whose registration was
+   * refused (the group already taken on this client) must not remove the other consumer's.
+   */
+  removeConsumer(group: string, provider: ConsumerDataProvider): boolean {
+    if (this.#consumers.get(group) !== provider) return false;
     return this.#consumers.delete(group);
   }
 

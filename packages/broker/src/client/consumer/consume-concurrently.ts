@@ -4,7 +4,7 @@
 //
 // After a call:
 //   CONSUME_SUCCESS   the batch is acknowledged.
-//   RECONSUME_LATER   (or a throw) CLUSTERING: each message is sent back to the broker, which
+//   RECONSUME_LATER   (or a throw, or any other return value) CLUSTERING: each message is sent back to the broker, which
 //                     redelivers it through %RETRY%<group> after a delay chosen by reconsumeTimes;
 //                     a message whose send-back fails stays cached and is consumed again locally
 //                     after 5 s. BROADCASTING: there is no retry topic per consumer, so the
@@ -175,7 +175,19 @@ export class ConcurrentConsumeService<M extends MessageLike = MessageLike> {
   async #callListener(task: ConsumeTask<M>): Promise<ConsumeConcurrentlyStatus> {
     task.processQueue.beginConsumption();
     try {
-      return await this.#options.listener(task.messages, { messageQueue: task.queue });
+      const status: unknown = await this.#options.listener(task.messages, { messageQueue: task.queue });
+      if (status === 'CONSUME_SUCCESS' || status === 'RECONSUME_LATER') return status;
+      // A JavaScript listener may return nothing (a forgotten return); RocketMQ treats a null
+      // status as RECONSUME_LATER rather than acknowledging messages nobody said were consumed.
+      this.#options.logger.warn(
+        'message listener returned no status; the messages will be consumed again later',
+        {
+          group: this.#options.group,
+          queue: describeMessageQueue(task.queue),
+          returned: String(status),
+        },
+      );
+      return 'RECONSUME_LATER';
     } catch (error) {
       this.#options.logger.warn('message listener threw; the messages will be consumed again later', {
         group: this.#options.group,

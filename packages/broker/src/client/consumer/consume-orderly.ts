@@ -4,7 +4,7 @@
 // listener, and then:
 //
 //   SUCCESS                         commits: the offset moves past the batch.
-//   SUSPEND_CURRENT_QUEUE_A_MOMENT  (or a throw) puts the batch back and pauses the queue for
+//   SUSPEND_CURRENT_QUEUE_A_MOMENT  (or a throw, or any other return value) puts the batch back and pauses the queue for
 //                                   suspendCurrentQueueMs; the same messages come again, with a
 //                                   local reconsume count. Nothing goes to the broker, so order
 //                                   holds.
@@ -77,6 +77,11 @@ interface QueueRun {
   timer: TimerHandle | undefined;
   /** Local retries by queue offset; forgotten when the message is committed. */
   readonly localReconsumes: Map<number, number>;
+  /**
+   * Queue offsets already sent to the dead-letter queue but not committed yet: with batches of
+   * several messages the rest of the batch may be offered again, without these.
+   */
+  readonly deadLettered: Set<number>;
 }
 
 export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
@@ -105,13 +110,28 @@ export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
     return this.#options.messageModel === 'CLUSTERING';
   }
 
+  /** Queues with per-queue state (retry counts, a drain or a scheduled resume); for monitoring and tests. */
+  get trackedQueues(): number {
+    return this.#runs.size;
+  }
+
   /** New messages are in `processQueue`: start draining it unless that is already going on. */
   submit(queue: MessageQueue, processQueue: ProcessQueue<M>): void {
-    if (this.#stopped || processQueue.dropped) return;
+    if (this.#stopped) return;
+    if (processQueue.dropped) return this.forget(processQueue);
     const run = this.#runOf(processQueue);
     if (run.busy) return;
     run.busy = true;
     this.#track(this.#drain(queue, processQueue, run));
+  }
+
+  /**
+   * `processQueue` was dropped (a rebalance gave it away): forget its state. A drain or resume in
+   * progress forgets it itself when it sees the drop; an idle queue has nobody else to do it.
+   */
+  forget(processQueue: ProcessQueue<M>): void {
+    const run = this.#runs.get(processQueue);
+    if (run !== undefined && !run.busy) this.#runs.delete(processQueue);
   }
 
   /** Resolves once no drain loop or relock is in progress (scheduled resumes do not count). */
@@ -127,12 +147,13 @@ export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
       run.timer = undefined;
     }
     await this.whenIdle();
+    this.#runs.clear();
   }
 
   #runOf(processQueue: ProcessQueue<M>): QueueRun {
     let run = this.#runs.get(processQueue);
     if (run === undefined) {
-      run = { busy: false, timer: undefined, localReconsumes: new Map() };
+      run = { busy: false, timer: undefined, localReconsumes: new Map(), deadLettered: new Set() };
       this.#runs.set(processQueue, run);
     }
     return run;
@@ -180,8 +201,10 @@ export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
     batch: readonly M[],
   ): Promise<ConsumeOrderlyStatus> {
     const filter = this.#options.tagFilterFor(queue.topic);
-    const wanted = filter === undefined ? batch : batch.filter((m) => tagMatches(filter, m.tags));
-    // A batch of tag-hash collisions only: acknowledged without bothering the listener.
+    const wanted = batch.filter(
+      (m) => !run.deadLettered.has(m.queueOffset) && (filter === undefined || tagMatches(filter, m.tags)),
+    );
+    // Only tag-hash collisions and dead-lettered messages: acknowledged without the listener.
     if (wanted.length === 0) return 'SUCCESS';
     const context: ConsumeOrderlyContext<M> = {
       messageQueue: queue,
@@ -190,7 +213,15 @@ export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
     };
     processQueue.beginConsumption();
     try {
-      return await this.#options.listener(wanted, context);
+      const status: unknown = await this.#options.listener(wanted, context);
+      if (status === 'SUCCESS' || status === 'SUSPEND_CURRENT_QUEUE_A_MOMENT') return status;
+      // RocketMQ maps a null status to SUSPEND_CURRENT_QUEUE_A_MOMENT: nothing unconfirmed commits.
+      this.#options.logger.warn('orderly listener returned no status; suspending the queue', {
+        group: this.#options.group,
+        queue: describeMessageQueue(queue),
+        returned: String(status),
+      });
+      return 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
     } catch (error) {
       this.#options.logger.warn('orderly listener threw; suspending the queue', {
         group: this.#options.group,
@@ -210,10 +241,12 @@ export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
   async #mustSuspend(queue: MessageQueue, run: QueueRun, batch: readonly M[]): Promise<boolean> {
     let suspend = false;
     for (const message of batch) {
+      if (run.deadLettered.has(message.queueOffset)) continue;
       const local = run.localReconsumes.get(message.queueOffset) ?? 0;
       if (message.reconsumeTimes + local >= this.#maxReconsumeTimes) {
         try {
           await this.#options.api.sendMessageBack(message, DEAD_LETTER_DELAY_LEVEL);
+          run.deadLettered.add(message.queueOffset);
           this.#options.logger.warn('message out of orderly retries sent to the dead-letter queue', {
             group: this.#options.group,
             queue: describeMessageQueue(queue),
@@ -236,7 +269,10 @@ export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
   }
 
   #commit(queue: MessageQueue, processQueue: ProcessQueue<M>, run: QueueRun, batch: readonly M[]): void {
-    for (const message of batch) run.localReconsumes.delete(message.queueOffset);
+    for (const message of batch) {
+      run.localReconsumes.delete(message.queueOffset);
+      run.deadLettered.delete(message.queueOffset);
+    }
     const offset = processQueue.commitTaken();
     if (offset !== undefined) this.#options.offsetStore.updateOffset(queue, offset, false);
   }

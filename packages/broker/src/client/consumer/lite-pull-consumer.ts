@@ -19,6 +19,7 @@ import { IllegalStateError } from '../../common/errors';
 import type { ConsumerData } from '../../protocol/bodies/heartbeat-data';
 import type { ClientInstance } from '../client-instance';
 import { acquireClientInstance, releaseClientInstance } from '../client-instance-registry';
+import type { ConsumerDataProvider } from '../client-registrations';
 import { ALLOCATION_STRATEGIES } from './allocation';
 import { ClientConsumerApi } from './client-consumer-api';
 import type { ConsumedMessage } from './consumed-message';
@@ -63,6 +64,10 @@ export class LitePullConsumer {
   #waiters: (() => void)[] = [];
   /** Where the next poll starts looking, so one busy queue does not starve the others. */
   #pollCursor = 0;
+  #starting: Promise<void> | undefined;
+  #shutdown: Promise<void> | undefined;
+  /** One identity for register and unregister: the instance removes only what this consumer added. */
+  readonly #consumerDataProvider: ConsumerDataProvider = () => this.#consumerData();
 
   constructor(options: LitePullConsumerOptions) {
     this.options = resolveLitePullConsumerOptions(options);
@@ -101,34 +106,77 @@ export class LitePullConsumer {
 
   async start(): Promise<void> {
     this.#requireCreated('start');
+    if (this.#starting !== undefined) {
+      throw new IllegalStateError(`lite pull consumer ${this.options.group} is starting; start it once`);
+    }
     if (this.#subscriptions.size === 0) {
       throw new IllegalStateError(
         `lite pull consumer ${this.options.group}: call subscribe or assign before start`,
       );
     }
+    this.#starting = this.#startRunning();
+    return this.#starting;
+  }
+
+  /** Goes 'running' once registered and routed; a failure undoes exactly what was done. */
+  async #startRunning(): Promise<void> {
     const instance = acquireClientInstance(this.options);
     const running = this.#assemble(instance);
-    this.#running = running;
-    this.#state = 'running';
-    instance.registerConsumer(this.options.group, () => this.#consumerData());
-    await Promise.all(this.#subscriptions.topics.map((topic) => instance.topicRoute(topic)));
-    await instance.sendHeartbeatToAllBrokers();
-    if (this.options.autoCommit) {
-      running.timers.push(
-        this.options.clock.setInterval(() => void this.#autoCommit(), this.options.autoCommitIntervalMs),
+    let registered = false;
+    try {
+      instance.registerConsumer(this.options.group, this.#consumerDataProvider);
+      registered = true;
+      this.#running = running;
+      await Promise.all(this.#subscriptions.topics.map((topic) => instance.topicRoute(topic)));
+      await instance.sendHeartbeatToAllBrokers();
+      this.#state = 'running';
+      if (this.options.autoCommit) {
+        running.timers.push(
+          this.options.clock.setInterval(() => void this.#autoCommit(), this.options.autoCommitIntervalMs),
+        );
+      }
+      if (running.rebalanceService === undefined) {
+        await this.#applyAssignment(running);
+        return;
+      }
+      const rebalanceService = running.rebalanceService;
+      running.unsubscribers.push(
+        instance.on('consumerIdsChanged', ({ group }) => {
+          if (group === this.options.group) rebalanceService.trigger();
+        }),
       );
+      await rebalanceService.start();
+    } catch (error) {
+      await this.#unwindStart(running, registered);
+      throw error;
     }
-    if (running.rebalanceService === undefined) {
-      await this.#applyAssignment(running);
-      return;
+  }
+
+  /** Undoes a failed start; its own failures are logged so the start's error is the one thrown. */
+  async #unwindStart(running: Running, registered: boolean): Promise<void> {
+    try {
+      await this.#stopWork(running);
+      if (registered) {
+        await running.instance.unregisterConsumer(this.options.group, this.#consumerDataProvider);
+      }
+    } catch (error) {
+      this.options.logger.warn('could not undo a failed start cleanly', {
+        group: this.options.group,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+    } finally {
+      this.#running = undefined;
+      this.#state = 'shutdown';
+      await releaseClientInstance(running.instance);
     }
-    const rebalanceService = running.rebalanceService;
-    running.unsubscribers.push(
-      instance.on('consumerIdsChanged', ({ group }) => {
-        if (group === this.options.group) rebalanceService.trigger();
-      }),
-    );
-    await rebalanceService.start();
+  }
+
+  /** Timers, listeners, rebalancing and pulls: everything that would go on without us. */
+  async #stopWork(running: Running): Promise<void> {
+    for (const timer of running.timers) this.options.clock.clearInterval(timer);
+    for (const unsubscribe of running.unsubscribers) unsubscribe();
+    await running.rebalanceService?.stop();
+    running.pullLoops.stop();
   }
 
   /**
@@ -192,23 +240,28 @@ export class LitePullConsumer {
     running.pullLoops.start(queue, processQueue, offset);
   }
 
-  /** Commits (when autoCommit), stops pulling and leaves the group. Later calls do nothing. */
-  async shutdown(): Promise<void> {
+  /** Commits (when autoCommit), stops pulling and leaves the group. Later calls share the first. */
+  shutdown(): Promise<void> {
+    // Concurrent calls must not release the shared client instance twice.
+    this.#shutdown ??= this.#doShutdown();
+    return this.#shutdown;
+  }
+
+  async #doShutdown(): Promise<void> {
+    // A start in progress finishes (or unwinds) first; its failure is start()'s caller's to see.
+    await this.#starting?.catch(() => undefined);
     const running = this.#running;
     if (this.#state !== 'running' || running === undefined) {
       this.#state = 'shutdown';
       return;
     }
-    for (const timer of running.timers) this.options.clock.clearInterval(timer);
-    for (const unsubscribe of running.unsubscribers) unsubscribe();
-    await running.rebalanceService?.stop();
-    running.pullLoops.stop();
+    await this.#stopWork(running);
     if (this.options.autoCommit) await this.#commitLogged();
     this.#state = 'shutdown';
     this.#running = undefined;
     this.#wakePollers();
     for (const { processQueue } of running.table.all()) processQueue.dropped = true;
-    await running.instance.unregisterConsumer(this.options.group);
+    await running.instance.unregisterConsumer(this.options.group, this.#consumerDataProvider);
     await releaseClientInstance(running.instance);
   }
 
@@ -261,6 +314,8 @@ export class LitePullConsumer {
           messageModel: 'CLUSTERING',
           consumeMode: 'CONCURRENTLY',
           allocate: ALLOCATION_STRATEGIES[this.options.allocation],
+          // CONSUME_ACTIVELY: a queue the application does not poll is full, not dead.
+          expireIdleQueues: false,
           startPolicy: {
             consumeFromWhere: this.options.consumeFromWhere,
             consumeTimestampMs: this.options.consumeTimestampMs,

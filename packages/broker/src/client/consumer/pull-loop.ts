@@ -95,6 +95,9 @@ export class PullLoops<M extends MessageLike = MessageLike> {
 
   #step(queue: MessageQueue, processQueue: ProcessQueue<M>, offset: number): void {
     if (this.#ended(processQueue)) return this.#end();
+    // Before pause and flow control, as RocketMQ's pullMessage: a queue held back for long is
+    // alive, not "pull expired"; dropping it would have its cached messages consumed twice.
+    processQueue.lastPullTimestamp = this.#options.clock.now();
     const decision = decidePull(
       {
         dropped: processQueue.dropped,
@@ -117,7 +120,6 @@ export class PullLoops<M extends MessageLike = MessageLike> {
 
   async #pull(queue: MessageQueue, processQueue: ProcessQueue<M>, offset: number): Promise<void> {
     const options = this.#options;
-    processQueue.lastPullTimestamp = options.clock.now();
     let next: number;
     try {
       const commitOffset = options.commitOffsetOnPull

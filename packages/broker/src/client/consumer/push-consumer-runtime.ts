@@ -116,6 +116,7 @@ export async function assemblePushConsumerRuntime(
     },
     onOffsetIllegal: (queue, processQueue) => {
       forgetQueue(context, table, offsetStore, queue, processQueue);
+      forgetRun(consumeService, processQueue);
       rebalanceService.trigger();
     },
   });
@@ -138,6 +139,7 @@ export async function assemblePushConsumerRuntime(
       clock,
       logger,
       startPulling: (queue, processQueue, nextOffset) => pullLoops.start(queue, processQueue, nextOffset),
+      queueRemoved: (_queue, processQueue) => forgetRun(consumeService, processQueue),
     },
   );
   return {
@@ -232,4 +234,9 @@ function forgetQueue(
         error: error instanceof Error ? error : new Error(String(error)),
       }),
   );
+}
+
+/** The orderly service keeps per-queue state that a dropped queue no longer needs. */
+function forgetRun(consumeService: ConsumeService, processQueue: ProcessQueue<ConsumedMessage>): void {
+  if (consumeService instanceof OrderlyConsumeService) consumeService.forget(processQueue);
 }

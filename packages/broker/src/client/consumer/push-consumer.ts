@@ -12,6 +12,10 @@
 //   created ──start──► running ──shutdown──► stopping ──► shutdown
 //      └───────────────shutdown──────────────────────────────┘
 //
+// A start that fails (the group already registered on this client id, ...) or meets a shutdown()
+// before it is registered undoes what it did and ends in 'shutdown'; shutdown() waits for a start
+// in progress first, so nothing it scheduled outlives the consumer.
+//
 // While running: a rebalance at start, every rebalanceIntervalMs and on NOTIFY_CONSUMER_IDS_CHANGED
 // or a route change of a subscribed topic decides the queues (RebalanceService → Rebalancer);
 // each assigned queue has a pull loop (PullLoops) feeding the consume service; offsets are written
@@ -24,7 +28,9 @@
 
 import { IllegalStateError } from '../../common/errors';
 import type { ConsumerData } from '../../protocol/bodies/heartbeat-data';
+import type { ClientInstance } from '../client-instance';
 import { acquireClientInstance, releaseClientInstance } from '../client-instance-registry';
+import type { ConsumerDataProvider } from '../client-registrations';
 import type { ConcurrentMessageListener } from './consume-concurrently';
 import { OrderlyConsumeService, type OrderlyMessageListener } from './consume-orderly';
 import type { ConsumedMessage } from './consumed-message';
@@ -45,6 +51,13 @@ import {
 import { groupByBroker, renewLocks } from './queue-locking';
 import { retryTopicOf, Subscriptions } from './subscriptions';
 
+/** What a start has done so far, so a failed one undoes exactly that. */
+interface StartProgress {
+  readonly instance: ClientInstance;
+  runtime: PushConsumerRuntime | undefined;
+  registered: boolean;
+}
+
 export type PushConsumerState = 'created' | 'running' | 'stopping' | 'shutdown';
 
 /** ConsumeMessageOrderlyService: the first lock renewal comes soon after start. */
@@ -58,6 +71,9 @@ export class PushConsumer {
   #running: PushConsumerRuntime | undefined;
   #paused = false;
   #shutdown: Promise<void> | undefined;
+  #starting: Promise<void> | undefined;
+  /** One identity for register and unregister: the instance removes only what this consumer added. */
+  readonly #consumerDataProvider: ConsumerDataProvider = () => this.#consumerData();
 
   constructor(options: PushConsumerOptions) {
     this.options = resolvePushConsumerOptions(options);
@@ -119,7 +135,7 @@ export class PushConsumer {
   }
 
   async start(): Promise<void> {
-    if (this.#state !== 'created') {
+    if (this.#state !== 'created' || this.#starting !== undefined) {
       throw new IllegalStateError(`push consumer ${this.group} is ${this.#state}; start it once`);
     }
     const listener = this.#listener;
@@ -137,35 +153,92 @@ export class PushConsumer {
       // Redeliveries of the group's failed messages come back through its retry topic.
       this.#subscriptions.subscribe(retryTopicOf(this.group), '*');
     }
+    this.#starting = this.#startRunning(listener);
+    return this.#starting;
+  }
+
+  /**
+   * Assembles, registers and schedules. Goes 'running' only once registered; a failure, or a
+   * shutdown() arriving before then, unwinds exactly what was done and ends in 'shutdown'.
+   */
+  async #startRunning(listener: PushListener): Promise<void> {
     const instance = acquireClientInstance(this.options);
+    const done: StartProgress = { instance, runtime: undefined, registered: false };
+    let running: PushConsumerRuntime;
     try {
-      this.#running = await assemblePushConsumerRuntime(instance, {
+      running = await assemblePushConsumerRuntime(instance, {
         options: this.options,
         listener,
         subscriptions: this.#subscriptions,
         isPaused: () => this.#paused,
       });
+      done.runtime = running;
+      this.#abortIfStopping();
+      instance.registerConsumer(this.group, this.#consumerDataProvider);
+      done.registered = true;
+      await Promise.all(
+        this.#subscriptions.topics.map((topic) =>
+          instance.topicRoute(topic).catch((error: unknown) =>
+            this.options.logger.warn('no route yet for a subscribed topic; the rebalance retries', {
+              group: this.group,
+              topic,
+              error: error instanceof Error ? error : new Error(String(error)),
+            }),
+          ),
+        ),
+      );
+      this.#abortIfStopping();
+      await instance.sendHeartbeatToAllBrokers();
+      this.#abortIfStopping();
     } catch (error) {
-      await releaseClientInstance(instance);
+      await this.#unwindStart(done);
       throw error;
     }
+    this.#running = running;
     this.#state = 'running';
-    const running = this.#running;
-    instance.registerConsumer(this.group, () => this.#consumerData());
-    await Promise.all(
-      this.#subscriptions.topics.map((topic) =>
-        instance.topicRoute(topic).catch((error: unknown) =>
-          this.options.logger.warn('no route yet for a subscribed topic; the rebalance retries', {
-            group: this.group,
-            topic,
-            error: error instanceof Error ? error : new Error(String(error)),
-          }),
-        ),
-      ),
-    );
-    await instance.sendHeartbeatToAllBrokers();
     this.#schedule(running, listener.mode);
+    // A shutdown() from here on waits for this first rebalance, then stops everything as usual.
     await running.rebalanceService.start();
+  }
+
+  #abortIfStopping(): void {
+    if (this.#state === 'stopping') {
+      throw new IllegalStateError(`push consumer ${this.group} was shut down while starting`);
+    }
+  }
+
+  /** Undoes a start that did not reach 'running'; its own failures are logged, never thrown. */
+  async #unwindStart(done: StartProgress): Promise<void> {
+    const steps: [string, () => Promise<void>][] = [];
+    const runtime = done.runtime;
+    if (runtime !== undefined) {
+      steps.push([
+        'stop the consumer runtime',
+        async () => {
+          await runtime.rebalanceService.stop();
+          runtime.pullLoops.stop();
+          await runtime.consumeService.shutdown();
+        },
+      ]);
+    }
+    if (done.registered) {
+      steps.push([
+        'unregister',
+        () => done.instance.unregisterConsumer(this.group, this.#consumerDataProvider),
+      ]);
+    }
+    steps.push(['release the client instance', () => releaseClientInstance(done.instance)]);
+    for (const [step, run] of steps) {
+      try {
+        await run();
+      } catch (error) {
+        this.options.logger.warn(`could not ${step} after a failed start`, {
+          group: this.group,
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
+      }
+    }
+    this.#state = 'shutdown';
   }
 
   /** Drains, commits and leaves the group (see the top of the file); later calls share the first. */
@@ -175,12 +248,16 @@ export class PushConsumer {
   }
 
   async #doShutdown(): Promise<void> {
+    if (this.#state === 'shutdown') return;
+    // Seen by a start in progress, which then unwinds at its next step.
+    this.#state = 'stopping';
+    // Its failure is the caller of start()'s to handle; here it only means nothing runs.
+    await this.#starting?.catch(() => undefined);
     const running = this.#running;
     if (running === undefined) {
       this.#state = 'shutdown';
       return;
     }
-    this.#state = 'stopping';
     for (const unsubscribe of running.unsubscribers) unsubscribe();
     for (const timer of running.timers) this.options.clock.clearInterval(timer);
     await running.rebalanceService.stop();
@@ -190,7 +267,7 @@ export class PushConsumer {
     await this.#persistOffsets(running);
     await Promise.all(running.pendingUnlocks);
     if (this.#locksQueues) await this.#unlockAll(running);
-    await running.instance.unregisterConsumer(this.group);
+    await running.instance.unregisterConsumer(this.group, this.#consumerDataProvider);
     await releaseClientInstance(running.instance);
     this.#running = undefined;
     this.#state = 'shutdown';

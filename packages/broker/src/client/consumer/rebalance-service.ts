@@ -41,6 +41,8 @@ export class RebalanceService {
 
   /** Runs a first rebalance now and schedules the periodic ones. Resolves when the first is done. */
   start(): Promise<void> {
+    // Stopped before it started (a consumer shut down while starting): schedule nothing.
+    if (this.#stopped) return Promise.resolve();
     this.#interval = this.#options.clock.setInterval(() => this.trigger(), this.#options.intervalMs);
     this.trigger();
     return this.whenIdle();

@@ -3,12 +3,12 @@
 //
 //   1. assignment  CLUSTERING: the strategy over the sorted read queues and sorted consumer ids;
 //                  BROADCASTING: every read queue.
-//   2. removals    queues no longer assigned (or not pulled for 120 s): mark dropped (nothing new
+//   2. removals    queues no longer assigned (or, push only, not pulled for 120 s): mark dropped (nothing new
 //                  is consumed), persist and forget the offset, leave the table; an orderly
 //                  queue is unlocked at the broker only after its in-flight listener call has
 //                  returned, so the next owner never overlaps with us.
-//   3. additions   orderly: lock at the broker first and skip the queue if that fails (the next
-//                  rebalance retries); then the start offset, a new ProcessQueue, and a "start
+//   3. additions   orderly: wait for a pending unlock of the same queue (given away earlier), lock
+//                  at the broker and skip the queue if that fails (the next rebalance retries); then the start offset, a new ProcessQueue, and a "start
 //                  pulling" callback.
 //
 // Errors of one queue are reported in the outcome and do not stop the others.
@@ -38,6 +38,11 @@ export interface RebalanceSettings {
   readonly consumeMode: ConsumeMode;
   readonly allocate: AllocateMessageQueues;
   readonly startPolicy: StartPolicy;
+  /**
+   * Whether a queue not pulled for 120 s is dropped and rebuilt (push consumers, default true).
+   * RocketMQ never does it for CONSUME_ACTIVELY (lite pull) consumers: their loops wait on poll().
+   */
+  readonly expireIdleQueues?: boolean;
 }
 
 export interface RebalanceDependencies<M extends MessageLike> {
@@ -51,6 +56,8 @@ export interface RebalanceDependencies<M extends MessageLike> {
   readonly logger: Logger;
   /** A queue was added: start its pull loop at `nextOffset`. */
   readonly startPulling: (queue: MessageQueue, processQueue: ProcessQueue<M>, nextOffset: number) => void;
+  /** A queue was removed (already marked dropped): let per-queue state elsewhere go. */
+  readonly queueRemoved?: (queue: MessageQueue, processQueue: ProcessQueue<M>) => void;
 }
 
 export type SkipReason = 'not-locked' | 'lock-failed' | 'start-offset-failed';
@@ -73,6 +80,8 @@ export interface RebalanceOutcome {
 export class Rebalancer<M extends MessageLike = MessageLike> {
   readonly #settings: RebalanceSettings;
   readonly #deps: RebalanceDependencies<M>;
+  /** Unlocks of queues given away, by queue key, until done; a re-add waits for its queue's. */
+  readonly #pendingUnlocks = new Map<string, Promise<void>>();
 
   constructor(settings: RebalanceSettings, deps: RebalanceDependencies<M>) {
     this.#settings = settings;
@@ -97,7 +106,7 @@ export class Rebalancer<M extends MessageLike = MessageLike> {
     };
     const unlocks: Promise<void>[] = [];
     for (const { queue, processQueue } of this.#deps.table.ofTopic(topic)) {
-      if (assignedKeys.has(messageQueueKey(queue)) && !processQueue.isPullExpired()) continue;
+      if (assignedKeys.has(messageQueueKey(queue)) && !this.#isExpired(processQueue)) continue;
       unlocks.push((await this.#remove(queue, processQueue)).unlocked);
       outcome.removed.push(queue);
     }
@@ -106,6 +115,10 @@ export class Rebalancer<M extends MessageLike = MessageLike> {
       await this.#add(queue, outcome);
     }
     return { ...outcome, unlocksDone: Promise.all(unlocks).then(() => undefined) };
+  }
+
+  #isExpired(processQueue: ProcessQueue<M>): boolean {
+    return (this.#settings.expireIdleQueues ?? true) && processQueue.isPullExpired();
   }
 
   async #assignment(topic: string): Promise<MessageQueue[]> {
@@ -120,6 +133,7 @@ export class Rebalancer<M extends MessageLike = MessageLike> {
   async #remove(queue: MessageQueue, processQueue: ProcessQueue<M>): Promise<{ unlocked: Promise<void> }> {
     processQueue.dropped = true;
     this.#deps.table.delete(queue);
+    this.#deps.queueRemoved?.(queue, processQueue);
     try {
       await this.#deps.offsetStore.persist(queue);
     } catch (error) {
@@ -131,7 +145,13 @@ export class Rebalancer<M extends MessageLike = MessageLike> {
       });
     }
     this.#deps.offsetStore.removeOffset(queue);
-    return { unlocked: this.#locksQueues ? this.#unlockWhenIdle(queue, processQueue) : Promise.resolve() };
+    if (!this.#locksQueues) return { unlocked: Promise.resolve() };
+    const key = messageQueueKey(queue);
+    const unlocked: Promise<void> = this.#unlockWhenIdle(queue, processQueue).finally(() => {
+      if (this.#pendingUnlocks.get(key) === unlocked) this.#pendingUnlocks.delete(key);
+    });
+    this.#pendingUnlocks.set(key, unlocked);
+    return { unlocked };
   }
 
   async #unlockWhenIdle(queue: MessageQueue, processQueue: ProcessQueue<M>): Promise<void> {
@@ -151,6 +171,10 @@ export class Rebalancer<M extends MessageLike = MessageLike> {
 
   async #add(queue: MessageQueue, outcome: RebalanceOutcome): Promise<void> {
     if (this.#locksQueues) {
+      // Given away earlier and back now: the old unlock (after the old listener call returns)
+      // must reach the broker before our lock, or it would release the lock we are about to take.
+      // Waiting also keeps the old and the new listener calls on this queue from overlapping.
+      await this.#pendingUnlocks.get(messageQueueKey(queue));
       let locked: boolean;
       try {
         locked = await lockQueue(this.#deps.api, queue);
