@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 
 import type { Clock } from '../common/clock';
 import { TypedEmitter } from '../common/typed-emitter';
-import { encodeFrame } from '../protocol/remoting/frame-encoder';
+import { encodeFrameParts } from '../protocol/remoting/frame-encoder';
 import { FrameDecoder } from '../protocol/remoting/frame-decoder';
 import { isResponse, RemotingFlag, type RemotingCommand } from '../protocol/remoting/remoting-command';
 import type { RemotingDecodeError } from '../protocol/remoting/remoting-errors';
@@ -34,6 +34,9 @@ export interface RemotingConnectionEvents {
   /** A response whose request is no longer waiting (timed out, or never sent by us). */
   unmatchedResponse: RemotingCommand;
 }
+
+/** Bodies at least this large are written without being copied into the frame. */
+const SEPARATE_BODY_WRITE_BYTES = 16 * 1024;
 
 /** Ids are unique in the process, so state keyed by connection id never mixes two listeners' connections. */
 let nextConnectionId = 1;
@@ -147,7 +150,7 @@ export class RemotingConnection extends TypedEmitter<RemotingConnectionEvents> {
   }
 
   #write(command: RemotingCommand): void {
-    const frame = encodeFrame(command);
+    const [head, body] = encodeFrameParts(command);
     if (!this.#corked) {
       this.#corked = true;
       this.#socket.cork();
@@ -156,7 +159,16 @@ export class RemotingConnection extends TypedEmitter<RemotingConnectionEvents> {
         this.#socket.uncork();
       });
     }
-    this.#socket.write(frame);
+    // A large body (a pull's records) goes as its own write, not copied into the frame; a small one
+    // is cheaper copied than written separately.
+    if (body.length === 0) {
+      this.#socket.write(head);
+    } else if (body.length < SEPARATE_BODY_WRITE_BYTES) {
+      this.#socket.write(Buffer.concat([head, body], head.length + body.length));
+    } else {
+      this.#socket.write(head);
+      this.#socket.write(body);
+    }
   }
 
   #receive(chunk: Buffer): void {

@@ -1,5 +1,5 @@
-// Command to frame bytes in one allocation: the header is measured first, then the length prefix,
-// the type word, the header and the body are written into a single buffer.
+// Command to frame bytes: the header is measured first, then the length prefix, the type word and
+// the header are written into one buffer; the body follows as its own buffer (or is appended).
 
 import { prepareJsonHeader } from './json-header';
 import {
@@ -20,6 +20,20 @@ export interface FrameEncoderOptions {
 
 /** The whole frame for `command`, in its `serializeType`. Throws RemotingEncodeError if it cannot. */
 export function encodeFrame(command: RemotingCommand, options: FrameEncoderOptions = {}): Buffer {
+  const [head, body] = encodeFrameParts(command, options);
+  if (body.length === 0) return head;
+  return Buffer.concat([head, body], head.length + body.length);
+}
+
+/**
+ * The frame as two buffers to write back to back: the length prefix, type word and header, then
+ * the body as it is (not copied). A socket write of both (corked, or writev) sends one frame
+ * without copying a large body, such as a pull response's 32 records, a second time.
+ */
+export function encodeFrameParts(
+  command: RemotingCommand,
+  options: FrameEncoderOptions = {},
+): readonly [head: Buffer, body: Buffer] {
   const header =
     command.serializeType === 'JSON' ? prepareJsonHeader(command) : prepareRocketMqHeader(command);
   if (header.byteLength > MAX_HEADER_LENGTH_BYTES) {
@@ -37,10 +51,9 @@ export function encodeFrame(command: RemotingCommand, options: FrameEncoderOptio
       `frame of ${frameLength} bytes exceeds the limit of ${maxFrameLength}`,
     );
   }
-  const frame = Buffer.allocUnsafe(frameLength);
-  let at = frame.writeInt32BE(frameLength - LENGTH_PREFIX_BYTES, 0);
-  at = frame.writeUInt32BE(((SerializeType[command.serializeType] << 24) | header.byteLength) >>> 0, at);
-  header.writeTo(frame, at);
-  command.body.copy(frame, at + header.byteLength);
-  return frame;
+  const head = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + HEADER_LENGTH_WORD_BYTES + header.byteLength);
+  let at = head.writeInt32BE(frameLength - LENGTH_PREFIX_BYTES, 0);
+  at = head.writeUInt32BE(((SerializeType[command.serializeType] << 24) | header.byteLength) >>> 0, at);
+  header.writeTo(head, at);
+  return [head, command.body];
 }

@@ -15,5 +15,5 @@ export {
 } from './rocketmq-header';
 export * from './frame-layout';
 export { decodeCommand } from './command-decoder';
-export { encodeFrame, type FrameEncoderOptions } from './frame-encoder';
+export { encodeFrame, encodeFrameParts, type FrameEncoderOptions } from './frame-encoder';
 export { FrameDecoder, type FrameDecodeResult, type FrameDecoderOptions } from './frame-decoder';

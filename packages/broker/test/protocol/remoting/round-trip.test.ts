@@ -7,6 +7,7 @@ import {
   decodeJsonHeader,
   decodeRocketMqHeader,
   encodeFrame,
+  encodeFrameParts,
   encodeJsonHeader,
   encodeRocketMqHeader,
   type RemotingCommand,
@@ -111,5 +112,18 @@ describe('streams of mixed frames', () => {
     // 262,144 chunks take ~100 ms when each byte is copied once; re-concatenating the buffered
     // bytes on every push would copy ~550 GB. The bound is loose so that slow CI machines pass.
     expect(elapsedMs).toBeLessThan(5_000);
+  });
+});
+
+describe('encodeFrameParts', () => {
+  it('gives the same bytes as encodeFrame, with the body buffer itself as the second part', () => {
+    const body = Buffer.alloc(40_000, 7);
+    const command = createRequest({ code: 11, opaque: 5, extFields: { topic: 'T' }, body });
+    for (const serializeType of ['JSON', 'ROCKETMQ'] as const) {
+      const typed = { ...command, serializeType };
+      const [head, second] = encodeFrameParts(typed);
+      expect(second).toBe(body);
+      expect(Buffer.concat([head, second]).equals(encodeFrame(typed))).toBe(true);
+    }
   });
 });
