@@ -1,7 +1,6 @@
 // The seam between the CLI and the servers: the commands parse, validate and handle signals; a
 // launcher starts the real server. Tests pass fake launchers and so need no sockets or store.
 
-import { KeelError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { NameServerConfig } from '../namesrv/namesrv-config';
 import type { BrokerConfig } from '../server/broker-config';
@@ -17,15 +16,3 @@ export interface ServerLaunchers {
   startNameServer(config: NameServerConfig, log: Logger): Promise<RunningServer>;
   startBroker(config: BrokerConfig, log: Logger): Promise<RunningServer>;
 }
-
-export const NOT_IMPLEMENTED = 'NOT_IMPLEMENTED';
-
-/** Launchers for a build whose servers are not there yet: the commands still validate configs. */
-export const unavailableLaunchers: ServerLaunchers = {
-  startNameServer: () =>
-    Promise.reject(
-      new KeelError(NOT_IMPLEMENTED, 'the name server is being built; it cannot be started yet'),
-    ),
-  startBroker: () =>
-    Promise.reject(new KeelError(NOT_IMPLEMENTED, 'the broker is being built; it cannot be started yet')),
-};

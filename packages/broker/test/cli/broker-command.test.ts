@@ -130,9 +130,9 @@ describe('keel broker', () => {
   });
 
   it('exits 1 naming the error when the server cannot start, and writes no pid file', async () => {
-    cli.launchers.failWith = new KeelError('NOT_IMPLEMENTED', 'the broker is being built');
+    cli.launchers.failWith = new KeelError('STORE_LOCKED', 'the store is locked by another broker');
     expect(await run('-c', validFile())).toBe(1);
-    expect(cli.io.errText()).toMatch(/ERROR \[broker\] failed to start error=.*NOT_IMPLEMENTED/);
+    expect(cli.io.errText()).toMatch(/ERROR \[broker\] failed to start error=.*STORE_LOCKED/);
     expect(existsSync(join(storeDir(), 'keel-broker.pid'))).toBe(false);
   });
 
