@@ -47,6 +47,44 @@ export function parseNameServers(value: string | readonly string[]): string[] {
   return parts.map((part) => part.trim()).filter((part) => part !== '');
 }
 
+const GROUP_PATTERN = /^[%|a-zA-Z0-9_-]{1,255}$/;
+
+/** Checks a producer or consumer group name (the characters a topic name may use, as %RETRY% needs). */
+export function checkGroup(problems: ConfigProblem[], group: string): void {
+  if (typeof group !== 'string' || !GROUP_PATTERN.test(group)) {
+    problems.push({
+      kind: 'invalid-value',
+      key: 'group',
+      message: `"${String(group)}" is not a group name; use 1-255 characters of [%|a-zA-Z0-9_-]`,
+    });
+  }
+}
+
+/** Checks one whole-number setting against its minimum; pushes a problem naming the option. */
+export function checkCount(problems: ConfigProblem[], key: string, value: number, min = 1): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    problems.push({
+      kind: 'out-of-range',
+      key,
+      message: `must be a whole number of at least ${min}, got ${value}`,
+    });
+  }
+}
+
+/** A pull held by the broker must end before the client gives up waiting for it. */
+export function checkPullTimeouts(
+  problems: ConfigProblem[],
+  settings: { readonly pullTimeoutMs: number; readonly brokerSuspendMaxMs: number },
+): void {
+  if (settings.pullTimeoutMs <= settings.brokerSuspendMaxMs) {
+    problems.push({
+      kind: 'rule',
+      key: 'pullTimeoutMs',
+      message: `must exceed brokerSuspendMaxMs (${settings.brokerSuspendMaxMs}), or held pulls time out; got ${settings.pullTimeoutMs}`,
+    });
+  }
+}
+
 /** Checks one positive duration; pushes a problem naming the option and the fix. */
 export function checkPositiveMs(problems: ConfigProblem[], key: string, value: number): void {
   if (!Number.isInteger(value) || value <= 0) {

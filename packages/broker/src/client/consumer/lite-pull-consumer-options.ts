@@ -2,7 +2,10 @@
 
 import type { ConfigProblem } from '../../common/errors';
 import {
+  checkCount,
+  checkGroup,
   checkPositiveMs,
+  checkPullTimeouts,
   resolveClientOptions,
   throwIfProblems,
   type ClientOptions,
@@ -11,7 +14,6 @@ import {
 import type { AllocationStrategyName } from './allocation';
 import { DEFAULT_FLOW_CONTROL_LIMITS } from './flow-control';
 import { DEFAULT_PULL_DELAY_ON_ERROR_MS, DEFAULT_PULL_TIMEOUT_MS } from './pull-loop';
-import { checkGroup, checkPositiveCount } from './push-consumer-options';
 import { DEFAULT_REBALANCE_INTERVAL_MS } from './rebalance-service';
 import { defaultConsumeTimestampMs, type ConsumeFromWhere } from './start-offset';
 
@@ -113,7 +115,7 @@ export function resolveLitePullConsumerOptions(
     'pullThresholdSizeForQueueMiB',
     'consumeMaxSpan',
   ] as const) {
-    checkPositiveCount(problems, key, resolved[key]);
+    checkCount(problems, key, resolved[key]);
   }
   for (const key of [
     'autoCommitIntervalMs',
@@ -125,13 +127,7 @@ export function resolveLitePullConsumerOptions(
   ] as const) {
     checkPositiveMs(problems, key, resolved[key]);
   }
-  if (resolved.pullTimeoutMs <= resolved.brokerSuspendMaxMs) {
-    problems.push({
-      kind: 'rule',
-      key: 'pullTimeoutMs',
-      message: `must exceed brokerSuspendMaxMs (${resolved.brokerSuspendMaxMs}), or held pulls time out; got ${resolved.pullTimeoutMs}`,
-    });
-  }
+  checkPullTimeouts(problems, resolved);
   throwIfProblems(problems, `lite pull consumer ${String(resolved.group)}`);
   return resolved;
 }

@@ -8,7 +8,10 @@ import type { ConfigProblem } from '../../common/errors';
 import type { Disk } from '../../store/disk/disk';
 import { NodeDisk } from '../../store/disk/node-disk';
 import {
+  checkCount,
+  checkGroup,
   checkPositiveMs,
+  checkPullTimeouts,
   resolveClientOptions,
   throwIfProblems,
   type ClientOptions,
@@ -118,8 +121,6 @@ export const PUSH_CONSUMER_DEFAULTS = {
   maxReconsumeTimes: DEFAULT_ORDERLY_MAX_RECONSUME_TIMES,
 } as const;
 
-const GROUP_PATTERN = /^[%|a-zA-Z0-9_-]{1,255}$/;
-
 export function resolvePushConsumerOptions(options: PushConsumerOptions): ResolvedPushConsumerOptions {
   const problems: ConfigProblem[] = [];
   const client = resolveClientOptions(options, problems);
@@ -159,7 +160,7 @@ export function resolvePushConsumerOptions(options: PushConsumerOptions): Resolv
     'consumeConcurrentlyMaxSpan',
     'maxReconsumeTimes',
   ] as const) {
-    checkPositiveCount(problems, key, resolved[key]);
+    checkCount(problems, key, resolved[key]);
   }
   for (const key of [
     'rebalanceIntervalMs',
@@ -172,29 +173,7 @@ export function resolvePushConsumerOptions(options: PushConsumerOptions): Resolv
   ] as const) {
     checkPositiveMs(problems, key, resolved[key]);
   }
-  if (resolved.pullTimeoutMs <= resolved.brokerSuspendMaxMs) {
-    problems.push({
-      kind: 'rule',
-      key: 'pullTimeoutMs',
-      message: `must exceed brokerSuspendMaxMs (${resolved.brokerSuspendMaxMs}), or held pulls time out; got ${resolved.pullTimeoutMs}`,
-    });
-  }
+  checkPullTimeouts(problems, resolved);
   throwIfProblems(problems, `push consumer ${String(resolved.group)}`);
   return resolved;
-}
-
-export function checkGroup(problems: ConfigProblem[], group: string): void {
-  if (typeof group !== 'string' || !GROUP_PATTERN.test(group)) {
-    problems.push({
-      kind: 'invalid-value',
-      key: 'group',
-      message: `"${String(group)}" is not a group name; use 1-255 characters of [%|a-zA-Z0-9_-]`,
-    });
-  }
-}
-
-export function checkPositiveCount(problems: ConfigProblem[], key: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    problems.push({ kind: 'out-of-range', key, message: `must be a whole number above 0, got ${value}` });
-  }
 }

@@ -3,6 +3,8 @@
 import type { SerializeTypeName } from '../../protocol/remoting/serialize-type';
 import type { ConfigProblem } from '../../common/errors';
 import {
+  checkCount,
+  checkGroup,
   checkPositiveMs,
   resolveClientOptions,
   throwIfProblems,
@@ -63,8 +65,6 @@ export const PRODUCER_DEFAULTS = {
   serializeType: 'ROCKETMQ',
 } as const;
 
-const GROUP_PATTERN = /^[%|a-zA-Z0-9_-]{1,255}$/;
-
 export function resolveProducerOptions(options: ProducerOptions): ResolvedProducerOptions {
   const problems: ConfigProblem[] = [];
   const client = resolveClientOptions(options, problems);
@@ -88,13 +88,7 @@ export function resolveProducerOptions(options: ProducerOptions): ResolvedProduc
       message: `"${String(resolved.serializeType)}" is not a header serialisation; use 'ROCKETMQ' or 'JSON'`,
     });
   }
-  if (typeof resolved.group !== 'string' || !GROUP_PATTERN.test(resolved.group)) {
-    problems.push({
-      kind: 'invalid-value',
-      key: 'group',
-      message: `"${String(resolved.group)}" is not a group name; use 1-255 characters of [%|a-zA-Z0-9_-]`,
-    });
-  }
+  checkGroup(problems, resolved.group);
   checkPositiveMs(problems, 'sendTimeoutMs', resolved.sendTimeoutMs);
   checkCount(problems, 'retryTimesWhenSendFailed', resolved.retryTimesWhenSendFailed, 0);
   checkCount(problems, 'compressMsgBodyOverHowmuch', resolved.compressMsgBodyOverHowmuch, 0);
@@ -102,14 +96,4 @@ export function resolveProducerOptions(options: ProducerOptions): ResolvedProduc
   checkCount(problems, 'defaultTopicQueueNums', resolved.defaultTopicQueueNums, 1);
   throwIfProblems(problems, 'producer');
   return resolved;
-}
-
-function checkCount(problems: ConfigProblem[], key: string, value: number, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min) {
-    problems.push({
-      kind: 'out-of-range',
-      key,
-      message: `must be a whole number of at least ${min}, got ${value}`,
-    });
-  }
 }
