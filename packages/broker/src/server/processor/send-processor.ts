@@ -42,7 +42,7 @@ export async function processSend(
   const header = decodeSendMessageHeader(request.code, request.extFields);
   const target = await resolveSendTarget(context, request, header, connection.remoteAddress);
   if (!target.ok) return target.response;
-  const bornHost = parseHostAddress(connection.remoteAddress);
+  const bornHost = bornHostOf(connection);
   if (request.code === RequestCode.SEND_BATCH_MESSAGE) {
     return sendBatch(context, request, header, target.topic, target.queueId, bornHost);
   }
@@ -57,6 +57,18 @@ export async function processSend(
   });
   const result = await context.store.putMessage(put);
   return answer(context, request, target.queueId, [result]);
+}
+
+/** The peer address of a connection never changes: parsed once, not on every send. */
+const bornHosts = new WeakMap<RequestContext['connection'], HostAddress>();
+
+function bornHostOf(connection: RequestContext['connection']): HostAddress {
+  let host = bornHosts.get(connection);
+  if (host === undefined) {
+    host = parseHostAddress(connection.remoteAddress);
+    bornHosts.set(connection, host);
+  }
+  return host;
 }
 
 async function sendBatch(
