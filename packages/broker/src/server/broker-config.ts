@@ -177,6 +177,24 @@ export const brokerConfigSchema = defineConfigSchema({
       min: 1,
       doc: 'Milliseconds between runs of the transaction check service.',
     },
+    flushDelayOffsetInterval: {
+      type: 'long',
+      default: 10_000,
+      min: 1,
+      doc: 'Milliseconds between writes of the delay-level progress to config/delayOffset.json.',
+    },
+    timerMaxDelaySec: {
+      type: 'long',
+      default: 3 * 24 * 3600,
+      min: 1,
+      doc: 'How far ahead (seconds) a message may ask to be delivered (TIMER_DELIVER_MS, __STARTDELIVERTIME); later times are refused.',
+    },
+    timerFlushIntervalMs: {
+      type: 'long',
+      default: 1000,
+      min: 1,
+      doc: 'Milliseconds between saves of the timer service progress (timer/checkpoint).',
+    },
     messageDelayLevel: {
       type: 'string',
       default: DEFAULT_MESSAGE_DELAY_LEVEL,

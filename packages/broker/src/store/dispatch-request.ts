@@ -26,15 +26,31 @@ export function isConsumable(type: TransactionType): boolean {
   return type === MessageSysFlag.TRANSACTION_NOT_TYPE || type === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
 }
 
-export function dispatchRequestFromRecord(message: DecodedStoredMessage): DispatchRequest {
+/**
+ * The consume-queue tagsCode of a record whose topic does not filter by tag but schedules by time
+ * (SCHEDULE_TOPIC_XXXX, the timer topic): the delivery time, from the record's topic, properties and
+ * store time; undefined for every other topic, whose tagsCode is the tag's hash. The same rule runs
+ * on the append path and in recovery, so a rebuilt consume queue equals the one written live.
+ */
+export type TagsCodeRule = (
+  topic: string,
+  propertiesText: string,
+  storeTimestamp: number,
+) => number | undefined;
+
+export function dispatchRequestFromRecord(
+  message: DecodedStoredMessage,
+  tagsCodeRule?: TagsCodeRule,
+): DispatchRequest {
   const properties = parseMessageProperties(message.properties);
+  const scheduled = tagsCodeRule?.(message.topic, message.properties, message.storeTimestamp);
   return {
     topic: message.topic,
     queueId: message.queueId,
     queueOffset: message.queueOffset,
     commitLogOffset: message.physicalOffset,
     size: message.totalSize,
-    tagsCode: tagsCode(properties.get(MessageConst.PROPERTY_TAGS)),
+    tagsCode: scheduled ?? tagsCode(properties.get(MessageConst.PROPERTY_TAGS)),
     storeTimestamp: message.storeTimestamp,
     transactionType: transactionType(message.sysFlag),
     keys: properties.get(MessageConst.PROPERTY_KEYS),

@@ -12,8 +12,9 @@ import type { DecodedStoredMessage } from '../protocol/message/stored-message-de
 import { StoreCheckpoint } from './checkpoint/store-checkpoint';
 import { CommitLog } from './commitlog/commit-log';
 import { ConsumeQueueTable } from './consumequeue/consume-queue-table';
+import { CQ_BLANK_SIZE, type ConsumeQueueEntry } from './consumequeue/consume-queue-layout';
 import type { Disk, DiskLock } from './disk/disk';
-import { isConsumable, type DispatchRequest } from './dispatch-request';
+import { isConsumable, type DispatchRequest, type TagsCodeRule } from './dispatch-request';
 import { getMessage, type GetMessageLimits, type GetMessageResult } from './get-message';
 import type { MessageStoreConfig } from './message-store-config';
 import { StoreErrorCodes } from './store-errors';
@@ -63,6 +64,8 @@ export interface MessageStoreOptions {
   readonly config: MessageStoreConfig;
   readonly disk: Disk;
   readonly clock: Clock;
+  /** Consume-queue tagsCode of scheduling topics (delivery times); default: every topic by tag. */
+  readonly tagsCodeRule?: TagsCodeRule;
 }
 
 /**
@@ -74,6 +77,7 @@ export class MessageStore {
   readonly recovery: RecoveryReport;
   readonly #disk: Disk;
   readonly #clock: Clock;
+  readonly #tagsCodeRule: TagsCodeRule | undefined;
   readonly #commitLog: CommitLog;
   readonly #queues: ConsumeQueueTable;
   readonly #checkpoint: StoreCheckpoint;
@@ -102,6 +106,7 @@ export class MessageStore {
     this.config = options.config;
     this.#disk = options.disk;
     this.#clock = options.clock;
+    this.#tagsCodeRule = options.tagsCodeRule;
     this.#commitLog = parts.commitLog;
     this.#queues = parts.queues;
     this.#checkpoint = parts.checkpoint;
@@ -161,10 +166,17 @@ export class MessageStore {
         })
       : undefined;
     const rebuilt: Promise<void>[] = [];
-    const recovery = await recoverStore(commitLog, queues, checkpoint, abortFileExists, (request) => {
-      dispatchToQueue(queues, request);
-      if (index !== undefined) rebuilt.push(index.buildIndex(indexRequest(request)));
-    });
+    const recovery = await recoverStore(
+      commitLog,
+      queues,
+      checkpoint,
+      abortFileExists,
+      (request) => {
+        dispatchToQueue(queues, request);
+        if (index !== undefined) rebuilt.push(index.buildIndex(indexRequest(request)));
+      },
+      options.tagsCodeRule,
+    );
     await Promise.all(rebuilt);
     const store = new MessageStore(options, { commitLog, queues, checkpoint, index, lock, recovery });
     // From here until a clean close, a crash must be detectable: the abort file says so.
@@ -275,7 +287,9 @@ export class MessageStore {
       queueOffset,
       commitLogOffset: appended.physicalOffset,
       size: appended.totalSize,
-      tagsCode: tagsCode(request.tags),
+      tagsCode:
+        this.#tagsCodeRule?.(fields.topic, fields.properties, appended.storeTimestamp) ??
+        tagsCode(request.tags),
       storeTimestamp: appended.storeTimestamp,
       transactionType: type,
       keys: request.keys,
@@ -379,6 +393,27 @@ export class MessageStore {
 
   maxOffsetInQueue(topic: string, queueId: number): number {
     return this.#queues.find(topic, queueId)?.visibleMaxOffset(this.#commitLog.confirmedOffset) ?? 0;
+  }
+
+  /**
+   * Up to `maxCount` acknowledged consume-queue entries from `fromOffset` (raised to the queue's
+   * minimum), without loading their messages: the schedule and timer services read delivery times
+   * (tagsCode) this way, the transaction checker half-message positions. Blank entries (a queue
+   * rebuilt over removed records) are left out.
+   */
+  async readQueueEntries(
+    topic: string,
+    queueId: number,
+    fromOffset: number,
+    maxCount: number,
+  ): Promise<ConsumeQueueEntry[]> {
+    const queue = this.#queues.find(topic, queueId);
+    if (queue === undefined) return [];
+    const end = queue.visibleMaxOffset(this.#commitLog.confirmedOffset);
+    const from = Math.max(fromOffset, queue.minOffset);
+    if (from >= end || maxCount <= 0) return [];
+    const entries = await queue.read(from, Math.min(maxCount, end - from));
+    return entries.filter((entry) => entry.size !== CQ_BLANK_SIZE);
   }
 
   minOffsetInQueue(topic: string, queueId: number): number {

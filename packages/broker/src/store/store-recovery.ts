@@ -1,7 +1,7 @@
 import type { CommitLog, ScanOutcome } from './commitlog/commit-log';
 import type { ConsumeQueueTable } from './consumequeue/consume-queue-table';
 import type { StoreCheckpoint } from './checkpoint/store-checkpoint';
-import { dispatchRequestFromRecord, type DispatchRequest } from './dispatch-request';
+import { dispatchRequestFromRecord, type DispatchRequest, type TagsCodeRule } from './dispatch-request';
 
 export interface RecoveryReport {
   readonly kind: 'clean' | 'crash';
@@ -28,6 +28,7 @@ export async function recoverStore(
   checkpoint: StoreCheckpoint,
   abortFileExists: boolean,
   dispatch: (request: DispatchRequest) => void,
+  tagsCodeRule?: TagsCodeRule,
 ): Promise<RecoveryReport> {
   const state = checkpoint.state;
   const cleanEnd = state.cleanEndOffset;
@@ -72,7 +73,7 @@ export async function recoverStore(
   }
   let redispatchedRecords = 0;
   await commitLog.scan(fromOffset, (message) => {
-    dispatch(dispatchRequestFromRecord(message));
+    dispatch(dispatchRequestFromRecord(message, tagsCodeRule));
     redispatchedRecords++;
   });
   return {

@@ -38,6 +38,14 @@ export const MessageConst = {
   PROPERTY_MESSAGE_TYPE: 'MSG_TYPE',
   PROPERTY_INNER_MULTI_DISPATCH: 'INNER_MULTI_DISPATCH',
   PROPERTY_INNER_MULTI_QUEUE_OFFSET: 'INNER_MULTI_QUEUE_OFFSET',
+  // Delivery at an absolute time (RocketMQ 5's timer messages; not in 4.x's MessageConst). A
+  // producer sets one of the first three; the broker records the resolved time in TIMER_OUT_MS.
+  PROPERTY_TIMER_DELIVER_MS: 'TIMER_DELIVER_MS',
+  PROPERTY_TIMER_DELAY_SEC: 'TIMER_DELAY_SEC',
+  PROPERTY_TIMER_DELAY_MS: 'TIMER_DELAY_MS',
+  PROPERTY_TIMER_OUT_MS: 'TIMER_OUT_MS',
+  /** The older (Aliyun ONS) spelling of an absolute delivery time in ms. */
+  PROPERTY_START_DELIVER_TIME: '__STARTDELIVERTIME',
   /** Joins several business keys inside the KEYS property. */
   KEY_SEPARATOR: ' ',
 } as const;

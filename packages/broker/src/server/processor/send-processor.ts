@@ -3,8 +3,9 @@
 // CLUSTER added, MULTI_TAGS flag from the topic's filter type), append, and answer with the offset
 // message id, queue and queue offset once the store acknowledges per its flush mode.
 //
-// Delayed and transactional messages are refused with a clear remark until those features land:
-// storing them as plain messages would deliver a delayed message early or an uncommitted one.
+// A single message may be parked first (delay level, delivery time, half message, retry past its
+// maximum: see delivery/send-routing.ts). A batch is stored as sent: like RocketMQ, Keel refuses a
+// batch holding a delayed or transactional message rather than deliver part of it early.
 
 import { decodeBatchMessageBody } from '../../protocol/bodies/batch-message-body';
 import {
@@ -30,6 +31,7 @@ import type { PutMessageRequest, PutMessageResult, PutMessageStatus } from '../.
 import type { TopicConfig } from '../../store/metadata/topic-config-file';
 import type { RequestContext } from '../../transport/processor-table';
 import type { BrokerContext } from '../broker-context';
+import { routeSentMessage } from '../delivery/send-routing';
 import { resolveSendTarget } from './send-target';
 
 const MSG_REGION = 'DefaultRegion';
@@ -47,15 +49,21 @@ export async function processSend(
     return sendBatch(context, request, header, target.topic, target.queueId, bornHost);
   }
   const properties = parseMessageProperties(header.properties ?? '');
-  const unsupported = unsupportedFeature(properties);
-  if (unsupported !== undefined) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, unsupported);
   const put = putRequest(context, header, target.topic, target.queueId, bornHost, {
     body: request.body,
     flag: header.flag,
     propertiesText: header.properties ?? '',
     properties,
   });
-  const result = await context.store.putMessage(put);
+  const routing = routeSentMessage(context, {
+    put,
+    properties,
+    maxReconsumeTimes: header.maxReconsumeTimes,
+  });
+  const routed = routing instanceof Promise ? await routing : routing;
+  if (!routed.ok) return createResponse(request, routed.code, routed.remark);
+  const result = await context.store.putMessage(routed.put);
+  // The answer names the queue the producer chose, as RocketMQ's does, even for a parked message.
   return answer(context, request, target.queueId, [result]);
 }
 
@@ -89,7 +97,7 @@ async function sendBatch(
   }
   const puts: PutMessageRequest[] = [];
   for (const entry of entries) {
-    const unsupported = unsupportedFeature(entry.properties);
+    const unsupported = unbatchable(entry.properties);
     if (unsupported !== undefined) {
       return createResponse(
         request,
@@ -179,13 +187,25 @@ function joinProperties(first: string, second: string): string {
   return first.endsWith(PROPERTY_SEPARATOR) ? first + second : first + PROPERTY_SEPARATOR + second;
 }
 
-function unsupportedFeature(properties: MessageProperties): string | undefined {
+const TIMED_DELIVERY_PROPERTIES = [
+  MessageConst.PROPERTY_TIMER_DELIVER_MS,
+  MessageConst.PROPERTY_TIMER_DELAY_SEC,
+  MessageConst.PROPERTY_TIMER_DELAY_MS,
+  MessageConst.PROPERTY_START_DELIVER_TIME,
+];
+
+/** Why a message cannot travel in a batch (RocketMQ refuses the same), or undefined. */
+function unbatchable(properties: MessageProperties): string | undefined {
   const delay = properties.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
   if (delay !== undefined && delay !== '0') {
-    return `delayed delivery (DELAY=${delay}) is not supported by this broker yet; send without a delay level`;
+    return `a batch cannot carry a delayed message (DELAY=${delay}); send it on its own`;
+  }
+  const timed = TIMED_DELIVERY_PROPERTIES.find((name) => properties.has(name));
+  if (timed !== undefined) {
+    return `a batch cannot carry a message with a delivery time (${timed}); send it on its own`;
   }
   if (properties.get(MessageConst.PROPERTY_TRANSACTION_PREPARED) === 'true') {
-    return 'transactional (half) messages are not supported by this broker yet';
+    return 'a batch cannot carry a transactional (half) message; send it with sendMessageInTransaction';
   }
   return undefined;
 }

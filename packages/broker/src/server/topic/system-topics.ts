@@ -11,6 +11,8 @@ export const SystemTopic = {
   TRANS_HALF: 'RMQ_SYS_TRANS_HALF_TOPIC',
   TRANS_OP_HALF: 'RMQ_SYS_TRANS_OP_HALF_TOPIC',
   TRANS_CHECK_MAX_TIME: 'TRANS_CHECK_MAX_TIME_TOPIC',
+  /** Messages waiting for an absolute delivery time (RocketMQ 5's TimerMessageStore topic). */
+  TIMER: 'rmq_sys_wheel_timer',
   TRACE: 'RMQ_SYS_TRACE_TOPIC',
   SELF_TEST: 'SELF_TEST_TOPIC',
   OFFSET_MOVED_EVENT: 'OFFSET_MOVED_EVENT',
@@ -34,6 +36,7 @@ const SEND_FORBIDDEN_TOPICS: ReadonlySet<string> = new Set([
   SystemTopic.TRANS_HALF,
   SystemTopic.TRANS_OP_HALF,
   SystemTopic.TRANS_CHECK_MAX_TIME,
+  SystemTopic.TIMER,
   SystemTopic.SELF_TEST,
   SystemTopic.OFFSET_MOVED_EVENT,
 ]);

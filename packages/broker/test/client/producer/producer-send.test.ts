@@ -10,6 +10,8 @@ import {
   ClientErrorCodes,
   MessageTooLargeError,
 } from '../../../src/client/client-errors';
+import { MessageConst } from '../../../src/protocol/message/message-const';
+import { parseMessageProperties } from '../../../src/protocol/message/message-properties';
 import { MessageSysFlag } from '../../../src/protocol/message/message-sys-flag';
 import { decodeOffsetMessageId, UNIQUE_MESSAGE_ID_LENGTH_V4 } from '../../../src/protocol/message/message-id';
 import { formatHostAddress } from '../../../src/protocol/message/host-address';
@@ -231,14 +233,29 @@ describe('Producer against one broker', () => {
     }
   });
 
-  it('sends the delay level; the broker refusing it surfaces as a typed, non-retriable error', async () => {
-    const sending = producer.send({ topic: 'ClientDelayed', body: 'later', delayLevel: 3 });
+  it('sends the delay level: the broker parks the message in SCHEDULE_TOPIC_XXXX queue level-1', async () => {
+    const result = await producer.send({ topic: 'ClientDelayed', body: 'later', delayLevel: 3 });
+    const { store } = cluster.brokers.get('broker-a')!.context;
+    const parked = await store.readMessageAt(decodeOffsetMessageId(result.offsetMsgId).physicalOffset);
+    expect(parked).toMatchObject({ topic: 'SCHEDULE_TOPIC_XXXX', queueId: 2 });
+    const properties = parseMessageProperties(parked!.properties);
+    expect(properties.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL)).toBe('3');
+    expect(properties.get(MessageConst.PROPERTY_REAL_TOPIC)).toBe('ClientDelayed');
+    expect(properties.get(MessageConst.PROPERTY_REAL_QUEUE_ID)).toBe(String(result.messageQueue.queueId));
+  });
+
+  it('surfaces a refused delay level as a typed, non-retriable error', async () => {
+    const sending = producer.send({
+      topic: 'ClientDelayed',
+      body: 'x',
+      properties: { TIMER_DELAY_SEC: '-5' },
+    });
     await expect(sending).rejects.toThrow(BrokerResponseError);
     await expect(sending).rejects.toMatchObject({
       responseCode: ResponseCode.MESSAGE_ILLEGAL,
       retriable: false,
     });
-    await expect(sending).rejects.toThrow(/DELAY/);
+    await expect(sending).rejects.toThrow(/TIMER_DELAY_SEC=-5 is not a time/);
   });
 
   it('refuses sends before start and after shutdown', async () => {

@@ -162,8 +162,12 @@ describe('processSend refusals', () => {
   });
 
   it.each([
-    ['DELAY > 0', { [MessageConst.PROPERTY_DELAY_TIME_LEVEL]: '3' }, /DELAY=3.*send without a delay level/],
-    ['TRAN_MSG=true', { [MessageConst.PROPERTY_TRANSACTION_PREPARED]: 'true' }, /transactional/],
+    ['DELAY=abc', { [MessageConst.PROPERTY_DELAY_TIME_LEVEL]: 'abc' }, /DELAY=abc is not a delay level/],
+    [
+      'a delivery time beyond timerMaxDelaySec',
+      { [MessageConst.PROPERTY_TIMER_DELAY_SEC]: String(4 * 24 * 3600) },
+      /beyond this broker's timerMaxDelaySec of 259200 s/,
+    ],
   ])('refuses %s with MESSAGE_ILLEGAL and stores nothing', async (_name, properties, remark) => {
     const response = await refusal([], { topic: 'T', properties });
     expect(response.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
@@ -196,7 +200,7 @@ describe('processSend refusals', () => {
     ]);
     const response = await refusal([], { topic: 'T', body }, RequestCode.SEND_BATCH_MESSAGE);
     expect(response.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
-    expect(response.remark).toMatch(/^batch message 1: delayed delivery/);
+    expect(response.remark).toMatch(/^batch message 1: a batch cannot carry a delayed message \(DELAY=2\)/);
     expect(broker?.context.store.maxOffsetInQueue('T', 0)).toBe(0);
   });
 
