@@ -81,13 +81,18 @@ async function runAdmin(
   processEnv: AdminProcessEnv,
   usage: string,
 ): Promise<number> {
-  const [name, ...rest] = args;
+  const [word, ...words] = args;
+  // Grouped subcommands have two words (`dlq list`, `tx commit`): take the second when the pair names one.
+  const paired = word === undefined || words[0] === undefined ? undefined : `${word} ${words[0]}`;
+  const [name, rest] =
+    paired !== undefined && findSubcommand(paired) !== undefined ? [paired, words.slice(1)] : [word, words];
   if (name === undefined) {
     io.err(usage);
     return 2;
   }
   if (name === 'help' || name === '--help' || name === '-h') {
-    const topic = rest[0] === undefined ? undefined : findSubcommand(rest[0]);
+    const asked = rest.join(' ');
+    const topic = asked === '' ? undefined : findSubcommand(asked);
     io.out(topic === undefined ? usage : subcommandUsage(topic));
     return 0;
   }

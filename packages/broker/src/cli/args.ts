@@ -18,9 +18,11 @@ export interface OptionDef {
   readonly name: string;
   /** One letter without the dash, e.g. `c`. */
   readonly short?: string;
-  /** Placeholder of the value in help, e.g. `file`; every option takes a value. */
+  /** Placeholder of the value in help, e.g. `file`. */
   readonly value: string;
   readonly doc: string;
+  /** A switch that takes no value (e.g. `--all`); parsed as the value `true`. */
+  readonly flag?: boolean;
 }
 
 export interface ParsedArgs {
@@ -45,7 +47,10 @@ export function parseArgs(args: readonly string[], defs: readonly OptionDef[]): 
     const flag = arg.startsWith('--') && equals > 0 ? arg.slice(0, equals) : arg;
     const def = findOption(flag, defs);
     let value: string | undefined;
-    if (flag !== arg) {
+    if (def.flag === true) {
+      if (flag !== arg) throw new UsageError(`${flag} takes no value; write ${flag} alone`);
+      value = 'true';
+    } else if (flag !== arg) {
       value = arg.slice(equals + 1);
     } else {
       value = args[i + 1];
@@ -71,7 +76,7 @@ function findOption(flag: string, defs: readonly OptionDef[]): OptionDef {
 export function describeOptions(defs: readonly OptionDef[]): string[] {
   const rows = [
     ...defs.map((d) => [
-      `${d.short === undefined ? '    ' : `-${d.short}, `}--${d.name} <${d.value}>`,
+      `${d.short === undefined ? '    ' : `-${d.short}, `}--${d.name}${d.flag === true ? '' : ` <${d.value}>`}`,
       d.doc,
     ]),
     ['-h, --help', 'Show this help'],

@@ -12,6 +12,14 @@ describe('parseArgs', () => {
     expect(parsed.positionals).toEqual(['broker', '-x']);
   });
 
+  it('reads a flag as true without taking the next argument as its value', () => {
+    const withFlag = [...defs, { name: 'all', value: '', flag: true, doc: 'All' }];
+    const parsed = parseArgs(['--all', 'rest', '-p', '2'], withFlag);
+    expect(Object.fromEntries(parsed.options)).toEqual({ all: 'true', port: '2' });
+    expect(parsed.positionals).toEqual(['rest']);
+    expect(() => parseArgs(['--all=1'], withFlag)).toThrow('--all takes no value; write --all alone');
+  });
+
   it.each([
     [['-c'], '-c needs a value: -c <file>'],
     [['-c', 'a', '--config', 'b'], '--config is given twice'],

@@ -10,6 +10,7 @@ import {
   queryMsgByOffset,
   sendMessage,
 } from './message-subcommands';
+import { dlqList, dlqResend } from './dlq-subcommands';
 import { deleteTopic, topicList, topicRoute, topicStatus, updateTopic } from './topic-subcommands';
 
 export const ADMIN_SUBCOMMANDS: readonly AdminSubcommand[] = [
@@ -28,4 +29,6 @@ export const ADMIN_SUBCOMMANDS: readonly AdminSubcommand[] = [
   queryMsgByOffset,
   sendMessage,
   consumeMessage,
+  dlqList,
+  dlqResend,
 ];

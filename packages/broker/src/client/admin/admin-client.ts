@@ -23,6 +23,13 @@ import { ClientInstanceRequester, type AdminRequester } from './admin-requester'
 import { brokerStatus, clusterList, type BrokerStatus, type ClusterMember } from './cluster-admin';
 import { readClusterInfo, readTopicRoute, type MasterBroker } from './cluster-view';
 import {
+  listDeadLetters,
+  resendDeadLetters,
+  type DeadLetter,
+  type DeadLetterSelector,
+  type ResentDeadLetter,
+} from './dead-letter-admin';
+import {
   consumerConnection,
   consumerProgress,
   resetOffsetByTime,
@@ -150,6 +157,21 @@ export class AdminClient {
   /** Reads messages without committing any offset. */
   consumeMessage(request: ConsumeRequest, onProgress?: ProgressListener): Promise<MessageExt[]> {
     return consumeMessages(this.#requester, request, onProgress);
+  }
+
+  /** Up to `limit` (default 10,000) messages of %DLQ%<group>, oldest first. */
+  dlqList(group: string, limit?: number, onProgress?: ProgressListener): Promise<DeadLetter[]> {
+    return listDeadLetters(this.#requester, group, limit, onProgress);
+  }
+
+  /** Resends chosen dead letters of `group` to %RETRY%<group> (see dead-letter-admin.ts). */
+  dlqResend(
+    group: string,
+    selector: DeadLetterSelector,
+    limit?: number,
+    onProgress?: ProgressListener,
+  ): Promise<ResentDeadLetter[]> {
+    return resendDeadLetters(this.#requester, group, selector, this.#options.clock.now(), limit, onProgress);
   }
 
   /**

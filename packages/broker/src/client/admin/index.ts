@@ -8,6 +8,12 @@ export {
 export { AdminError, AdminErrorCodes, type AdminErrorCode } from './admin-errors';
 export type { BrokerStatus, ClusterMember } from './cluster-admin';
 export type { MasterBroker, RoutedQueue } from './cluster-view';
+export {
+  DEAD_LETTER_SCAN_LIMIT,
+  type DeadLetter,
+  type DeadLetterSelector,
+  type ResentDeadLetter,
+} from './dead-letter-admin';
 export type { ConsumerConnection, ConsumerProgress, OffsetReset, QueueProgress } from './consumer-admin';
 export {
   QUERY_MAX_NUM,

@@ -20,6 +20,8 @@ export interface SendOptions {
   readonly queueId?: number;
   readonly properties?: Readonly<Record<string, string>>;
   readonly serializeType?: 'JSON' | 'ROCKETMQ';
+  /** For sends to a %RETRY% topic: how often the message has failed already. */
+  readonly reconsumeTimes?: number;
 }
 
 export function send(
@@ -40,7 +42,7 @@ export function send(
     bornTimestamp: 1_700_000_000_000,
     flag: 0,
     properties: messagePropertiesToString(properties),
-    reconsumeTimes: 0,
+    reconsumeTimes: options.reconsumeTimes ?? 0,
     unitMode: false,
     maxReconsumeTimes: undefined,
     batch: false,

@@ -1,0 +1,112 @@
+// Dead letters end to end: a retry past its maximum lands in %DLQ%<group> (the broker's routing),
+// the admin lists it with its original topic, and a resend delivers it again to that group only,
+// under the original topic, with its msgId, keys and body intact.
+
+import { AdminClient } from '../../../src/client/admin/admin-client';
+import { PushConsumer } from '../../../src/client/consumer/push-consumer';
+import type { ConsumedMessage } from '../../../src/client/consumer/consumed-message';
+import { systemClock } from '../../../src/common/clock';
+import { MessageConst } from '../../../src/protocol/message/message-const';
+import { ResponseCode } from '../../../src/protocol/remoting/response-code';
+import { waitFor } from '../../../src/testing/await-event';
+import { RemotingClient } from '../../../src/transport/remoting-client';
+import { send } from '../../server/integration/broker-requests';
+import { startClientCluster, type ClientTestCluster } from '../client-cluster-fixture';
+import { ClientsToClose, createTopic, fastConsumerOptions } from '../integration/consumer-test-kit';
+
+const TOPIC = 'DlqOrders';
+const GROUP = 'dlq-group';
+
+describe('dead letters through the admin client', () => {
+  let cluster: ClientTestCluster;
+  let raw: RemotingClient;
+  let admin: AdminClient;
+  const clients = new ClientsToClose();
+
+  beforeAll(async () => {
+    cluster = await startClientCluster(['broker-a']);
+    raw = new RemotingClient({ clock: systemClock });
+    admin = new AdminClient({ nameServer: cluster.nameServer.address, clock: systemClock });
+    await createTopic(cluster, TOPIC, 1);
+  });
+
+  afterAll(async () => {
+    await clients.closeAll();
+    await admin.close();
+    await raw.close();
+    await cluster.stop();
+  });
+
+  /** A message the group has failed `reconsumeTimes` times, re-sent to its retry topic. */
+  async function failedRetry(body: string, keys: string, uniqKey: string, reconsumeTimes: number) {
+    return send(raw, cluster.brokers.get('broker-a')!.address, {
+      topic: `%RETRY%${GROUP}`,
+      body,
+      keys,
+      tags: 'Created',
+      reconsumeTimes,
+      properties: {
+        [MessageConst.PROPERTY_RETRY_TOPIC]: TOPIC,
+        [MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX]: uniqKey,
+        [MessageConst.PROPERTY_DELAY_TIME_LEVEL]: '3',
+        note: 'kept',
+      },
+    });
+  }
+
+  it('reports no dead letters for a group that never had one', async () => {
+    await expect(admin.dlqList('never-failed')).resolves.toEqual([]);
+  });
+
+  it('lists a retry past the maximum in %DLQ%<group>, with its original topic and properties', async () => {
+    const response = await failedRetry('order-1', 'order-1', 'AAAA000000000000000000000000DL01', 16);
+    expect(response.code).toBe(ResponseCode.SUCCESS);
+    const letters = await admin.dlqList(GROUP);
+    expect(letters).toHaveLength(1);
+    const [letter] = letters;
+    expect(letter!.originalTopic).toBe(TOPIC);
+    expect(letter!.message.topic).toBe(`%DLQ%${GROUP}`);
+    expect(letter!.message.msgId).toBe('AAAA000000000000000000000000DL01');
+    expect(letter!.message.keys).toEqual(['order-1']);
+    expect(letter!.message.properties.get('note')).toBe('kept');
+    // Dead letters are not delayed again.
+    expect(letter!.message.properties.has(MessageConst.PROPERTY_DELAY_TIME_LEVEL)).toBe(false);
+  });
+
+  it('keeps a retry below the maximum out of the DLQ', async () => {
+    await failedRetry('order-2', 'order-2', 'AAAA000000000000000000000000DL02', 3);
+    const letters = await admin.dlqList(GROUP);
+    expect(letters.map((l) => l.message.msgId)).toEqual(['AAAA000000000000000000000000DL01']);
+  });
+
+  it('resends a dead letter to the group, which sees it under the original topic', async () => {
+    const received: ConsumedMessage[] = [];
+    const consumer = clients.track(new PushConsumer(fastConsumerOptions(cluster, GROUP)));
+    consumer.subscribe(TOPIC, '*');
+    consumer.onMessages((messages) => {
+      received.push(...messages);
+      return 'CONSUME_SUCCESS';
+    });
+    await consumer.start();
+    const resent = await admin.dlqResend(GROUP, { msgId: 'AAAA000000000000000000000000DL01' });
+    expect(resent).toHaveLength(1);
+    expect(resent[0]).toMatchObject({ msgId: 'AAAA000000000000000000000000DL01', originalTopic: TOPIC });
+    await waitFor(() => received.some((m) => m.msgId === 'AAAA000000000000000000000000DL01'), {
+      timeoutMs: 15_000,
+      description: 'the resent dead letter',
+    });
+    const message = received.find((m) => m.msgId === 'AAAA000000000000000000000000DL01')!;
+    expect(message.topic).toBe(TOPIC);
+    expect(message.body.toString()).toBe('order-1');
+    expect(message.keys).toEqual(['order-1']);
+    expect(message.reconsumeTimes).toBe(0);
+    // Still in the DLQ: it is the record of what failed.
+    expect(await admin.dlqList(GROUP)).toHaveLength(1);
+  });
+
+  it('names what it looked for when nothing matches', async () => {
+    await expect(admin.dlqResend(GROUP, { key: 'no-such-key' })).rejects.toThrow(
+      /no dead letter of group dlq-group has key no-such-key.*keel admin dlq list -g dlq-group/,
+    );
+  });
+});
