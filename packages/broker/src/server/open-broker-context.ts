@@ -22,9 +22,7 @@ import { ConsumerOffsetManager } from './offset/consumer-offset-manager';
 import { MessageArrivals } from './pull/message-arrivals';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager';
 import { TopicConfigManager } from './topic/topic-config-manager';
-import { SystemTopic } from './topic/system-topics';
 import { deliveryTimeTagsCodeRule } from './delivery/delivery-time-rule';
-import { PERM_READ_WRITE } from '../protocol/perm-name';
 
 export interface OpenBrokerContextOptions {
   readonly config: BrokerConfig;
@@ -65,7 +63,6 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
         brokerTopicEnable: config.brokerTopicEnable,
       },
     });
-    await createParkingTopics(topics);
     const groups = await SubscriptionGroupManager.load({
       disk,
       path: paths.subscriptionGroups,
@@ -143,16 +140,6 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
   } catch (error) {
     await store.close();
     throw error;
-  }
-}
-
-/**
- * The one-queue topics the send path parks messages in (half messages, timed messages) and the
- * transaction service writes to, created up front so that path never waits on topics.json.
- */
-async function createParkingTopics(topics: TopicConfigManager): Promise<void> {
-  for (const topicName of [SystemTopic.TIMER, SystemTopic.TRANS_HALF, SystemTopic.TRANS_OP_HALF]) {
-    await topics.createIfAbsent({ topicName, readQueueNums: 1, writeQueueNums: 1, perm: PERM_READ_WRITE });
   }
 }
 

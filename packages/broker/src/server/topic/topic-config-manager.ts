@@ -339,7 +339,7 @@ function checkQueueSettings(input: TopicConfigInput): void {
 }
 
 /**
- * The topics RocketMQ's TopicConfigManager constructor creates, plus the two transaction topics,
+ * The topics RocketMQ's TopicConfigManager constructor creates, plus the timer topic and the two transaction topics,
  * which RocketMQ creates on the first half message: creating them at start puts them in the first
  * registration, so the transaction check service never races a topic creation.
  */
@@ -381,6 +381,8 @@ function builtInTopics(settings: TopicConfigManagerSettings): TopicConfigInput[]
     { topicName: replyTopicOf(settings.brokerClusterName), ...single },
     { topicName: SystemTopic.TRANS_HALF, ...single },
     { topicName: SystemTopic.TRANS_OP_HALF, ...single },
+    // Where the send path parks messages with a delivery time (RocketMQ 5 creates it at start too).
+    { topicName: SystemTopic.TIMER, ...single },
   );
   return topics;
 }
