@@ -1,0 +1,44 @@
+// The mutable state of one transaction, shared by its public TransactionContext (which only adds
+// to it, and only while the transaction is open) and the runner that drives it.
+
+import type { TransactionContext } from './transaction-context';
+import { checkTransition, type TransactionState } from './transaction-state';
+
+/** A message published inside the transaction; the broker wiring sends it as a half message. */
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly body: unknown;
+  readonly key?: string;
+  readonly tag?: string;
+  readonly delayLevel?: number;
+  readonly shardingKey?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Runs inside the transaction after the callback returned; a throw rolls everything back. */
+export type BeforeCommitHook = (context: TransactionContext) => void | Promise<void>;
+/** Runs after COMMIT succeeded and the connection went back to the pool. */
+export type AfterCommitHook = (context: TransactionContext) => void | Promise<void>;
+/** Runs after the transaction rolled back, with the error that caused it. */
+export type AfterRollbackHook = (context: TransactionContext, error: unknown) => void | Promise<void>;
+
+export class TransactionRecord {
+  #state: TransactionState = 'running';
+  readonly outgoing: OutgoingMessage[] = [];
+  readonly beforeCommit: BeforeCommitHook[] = [];
+  readonly afterCommit: AfterCommitHook[] = [];
+  readonly afterRollback: AfterRollbackHook[] = [];
+  /** The error that escaped a joined call; the transaction may then only roll back. */
+  rollbackOnly: { readonly error: unknown } | undefined;
+  /** The first statement that failed; PostgreSQL may have aborted the transaction since. */
+  failedStatement: { readonly error: unknown } | undefined;
+
+  get state(): TransactionState {
+    return this.#state;
+  }
+
+  moveTo(state: TransactionState): void {
+    checkTransition(this.#state, state);
+    this.#state = state;
+  }
+}

@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import { describeWithDatabase } from '@keel/test-support';
+import {
+  currentManager,
+  currentTransaction,
+  KeelMetadataStorage,
+  registerTransactionalDataSource,
+  Transactional,
+  TxError,
+  TxErrorCodes,
+  withKeelMetadataStorage,
+} from '@keel/tx';
+import type { DataSource } from 'typeorm';
+import { Note, openTxDataSource, rejectionOf } from '../tx-fixtures';
+
+const storage = new KeelMetadataStorage();
+
+const OrderService = withKeelMetadataStorage(storage, () => {
+  class OrderService {
+    readonly prefix = 'order';
+
+    @Transactional()
+    async placeOrder(id: string, fail = false): Promise<string> {
+      await currentManager().insert(Note, { id: `${this.prefix}-${id}`, text: 'placed' });
+      await this.reserveStock(id);
+      if (fail) throw new Error('payment declined');
+      return currentTransaction().id;
+    }
+
+    @Transactional()
+    async reserveStock(id: string): Promise<string> {
+      await currentManager().insert(Note, { id: `stock-${id}`, text: 'reserved' });
+      return currentTransaction().id;
+    }
+
+    @Transactional({ isolation: 'REPEATABLE READ' })
+    async report(): Promise<string> {
+      const [row] = (await currentManager().query('SHOW transaction_isolation')) as Array<{
+        transaction_isolation: string;
+      }>;
+      return row?.transaction_isolation ?? '';
+    }
+  }
+  return OrderService;
+});
+
+describeWithDatabase('@Transactional()', (db) => {
+  let dataSource: DataSource;
+  let unregister: (() => void) | undefined;
+
+  beforeAll(async () => {
+    dataSource = await openTxDataSource(db());
+  });
+  afterAll(() => dataSource?.destroy());
+  beforeEach(() => db().query('TRUNCATE note, keel_tx_barrier'));
+  afterEach(() => {
+    unregister?.();
+    unregister = undefined;
+  });
+
+  it('names the class and method when no runtime registered a DataSource', async () => {
+    const caught = await rejectionOf(new OrderService().placeOrder('1'));
+    expect(caught).toBeInstanceOf(TxError);
+    expect((caught as TxError).code).toBe(TxErrorCodes.NO_RUNTIME);
+    expect((caught as TxError).message).toMatch(
+      /^OrderService\.placeOrder is @Transactional\(\) but no Keel runtime/,
+    );
+  });
+
+  it('runs the method in one transaction that nested decorated calls join', async () => {
+    unregister = registerTransactionalDataSource(dataSource);
+    const service = new OrderService();
+    expect(service.placeOrder.name).toBe('placeOrder');
+    const id = await service.placeOrder('1');
+    expect(await db().query('SELECT id FROM note ORDER BY id')).toEqual([
+      { id: 'order-1' },
+      { id: 'stock-1' },
+    ]);
+    expect(await db().query('SELECT tx_id FROM keel_tx_barrier')).toEqual([{ tx_id: id }]);
+  });
+
+  it('rolls back everything, nested calls included, and passes the error through', async () => {
+    unregister = registerTransactionalDataSource(dataSource);
+    await expect(new OrderService().placeOrder('2', true)).rejects.toThrow('payment declined');
+    expect(await db().query('SELECT id FROM note')).toEqual([]);
+  });
+
+  it('uses the isolation level of its decorator', async () => {
+    unregister = registerTransactionalDataSource(dataSource);
+    expect(await new OrderService().report()).toBe('repeatable read');
+  });
+
+  it('allows one registration at a time', () => {
+    unregister = registerTransactionalDataSource(dataSource);
+    expect(() => registerTransactionalDataSource(dataSource)).toThrow(/already registered/);
+  });
+
+  it('records the decorated methods', () => {
+    expect(storage.entries.map((entry) => [entry.kind, entry.member])).toEqual([
+      ['transactional', 'placeOrder'],
+      ['transactional', 'reserveStock'],
+      ['transactional', 'report'],
+    ]);
+  });
+});
