@@ -16,5 +16,7 @@ export const BenchErrorCode = {
   SETUP_FAILED: 'BENCH_SETUP_FAILED',
   /** A consumer saw a response it cannot continue from. */
   CONSUME_FAILED: 'BENCH_CONSUME_FAILED',
+  /** Acknowledged messages that are not on the broker afterwards. */
+  MESSAGES_MISSING: 'BENCH_MESSAGES_MISSING',
 } as const;
 export type BenchErrorCode = (typeof BenchErrorCode)[keyof typeof BenchErrorCode];

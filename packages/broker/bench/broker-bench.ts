@@ -9,7 +9,8 @@
 // sends a fifth); PULLS (default 10000 at C=16; C=1 a fourth); PROFILE_DIR (write a CPU profile of
 // the broker process of run 1 there, for profile-top.js).
 //  3. The client benchmark (client-bench.ts): Keel's Producer against NATS JetStream and RabbitMQ.
-// BENCH selects the parts: `broker`, `client`, or `all` (default).
+// BENCH selects the parts: `broker`, `client`, or `all` (default); `tx` runs only the
+// transactional-send benchmark (tx-bench.ts), which `all` leaves out.
 import { loadavg } from 'node:os';
 import { ResponseCode } from '@keel/broker/internal';
 import type { RemotingCommand } from '@keel/broker/internal';
@@ -21,6 +22,7 @@ import type { OpCost } from './cost-timer';
 import { codecCosts, PULL_BATCH, storeCosts } from './micro-costs';
 import { runLoad, type LoadResult } from './request-load';
 import { runClientBench } from './client-bench';
+import { runTxBench } from './tx-bench';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const SENDS = Number(process.env.SENDS ?? 50_000);
@@ -204,8 +206,12 @@ async function brokerBench(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!['all', 'broker', 'client'].includes(BENCH))
-    throw new Error(`BENCH=${BENCH}: use all, broker or client`);
+  if (!['all', 'broker', 'client', 'tx'].includes(BENCH))
+    throw new Error(`BENCH=${BENCH}: use all, broker, client or tx`);
+  if (BENCH === 'tx') {
+    await runTxBench();
+    return;
+  }
   if (BENCH !== 'client') await brokerBench();
   if (BENCH !== 'broker') await runClientBench();
 }

@@ -22,5 +22,6 @@ export {
 export type { Message, MessageExt, MessageQueue } from './message';
 export { decodeMessages } from './message-decoding';
 export * from './producer/index';
+export * from './transaction/index';
 export * from './consumer/public';
 export * from './admin/index';

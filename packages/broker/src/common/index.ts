@@ -22,5 +22,16 @@ export {
   type KeelErrorOptions,
 } from './errors';
 export { FAKE_CLOCK_DEFAULT_EPOCH_MS, FAKE_CLOCK_DEFAULT_MAX_TIMERS, FakeClock } from './fake-clock';
+export {
+  createLogger,
+  LOG_LEVELS,
+  silentLogger,
+  type LogFields,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type LogSink,
+  type LogValue,
+} from './logger';
 export { parseProperties, type ParsedProperties, type PropertyEntry } from './properties-file';
 export { TypedEmitter, type EmitArgs, type Listener, type TypedEmitterOptions } from './typed-emitter';

@@ -24,3 +24,11 @@ export type { RecoveryReport } from '../store/store-recovery';
 export * from '../common/json/index';
 export * from '../protocol/headers/index';
 export * from '../protocol/bodies/index';
+// The broker's context in process, for benchmarks of its services (bench/timer-bench.ts).
+export { openBrokerContext } from '../server/open-broker-context';
+export { resolveBrokerConfig, type BrokerConfigOverrides } from '../server/broker-config';
+// In-process servers, for @keel/tx's test kit and the embedded example.
+export { NameServer, type NameServerOptions } from '../namesrv/name-server';
+export { Broker, type BrokerOptions } from '../server/broker';
+export { routeSentMessage } from '../server/delivery/send-routing';
+export { SystemTopic } from '../server/topic/system-topics';

@@ -174,7 +174,8 @@ export const brokerConfigSchema = defineConfigSchema({
     transactionCheckInterval: {
       type: 'long',
       default: 60_000,
-      min: 1,
+      // Each round sends checks to producers and saves transactionState.json: not more than once a second.
+      min: 1000,
       doc: 'Milliseconds between runs of the transaction check service.',
     },
     flushDelayOffsetInterval: {

@@ -13,8 +13,11 @@ import type { RebalanceLockManager } from './lock/rebalance-lock-manager';
 import type { PullRequestHoldService } from './longpolling/pull-request-hold-service';
 import type { ConsumerOffsetManager } from './offset/consumer-offset-manager';
 import type { BrokerStats } from './broker-stats';
+import type { ScheduleMessageService } from './schedule/schedule-message-service';
 import type { SubscriptionGroupManager } from './subscription/subscription-group-manager';
 import type { TopicConfigManager } from './topic/topic-config-manager';
+import type { TimerService } from './timer/timer-service';
+import type { TransactionService } from './transaction/transaction-service';
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
@@ -33,6 +36,12 @@ export interface BrokerContext {
   readonly locks: RebalanceLockManager;
   readonly holds: PullRequestHoldService;
   readonly stats: BrokerStats;
+  /** Delay-level delivery (SCHEDULE_TOPIC_XXXX); idle on a SLAVE. */
+  readonly schedule: ScheduleMessageService;
+  /** Delivery at a time (the timer topic); undefined on a SLAVE, which replicates deliveries. */
+  readonly timer: TimerService | undefined;
+  /** Half messages: END_TRANSACTION, the check service, `tx list`. */
+  readonly transactions: TransactionService;
   /** Called after a topic table change that the name servers must hear about. */
   readonly topicsChanged: () => void;
 }

@@ -23,6 +23,9 @@ import { MessageArrivals } from './pull/message-arrivals';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager';
 import { TopicConfigManager } from './topic/topic-config-manager';
 import { deliveryTimeTagsCodeRule } from './delivery/delivery-time-rule';
+import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { TimerService, timerDirOf } from './timer/timer-service';
+import { TransactionService } from './transaction/transaction-service';
 
 export interface OpenBrokerContextOptions {
   readonly config: BrokerConfig;
@@ -109,8 +112,44 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
     );
     store.onDispatch((request) => arrivals.dispatched(request));
     store.onConfirmed((confirmed) => arrivals.confirmed(confirmed));
+    const schedule = await ScheduleMessageService.load({
+      disk,
+      path: paths.delayOffsets,
+      store,
+      clock,
+      log: log.child('schedule'),
+      delayLevelsMs: config.messageDelayLevelsMs,
+      flushDelayOffsetIntervalMs: config.flushDelayOffsetInterval,
+      deliver: config.brokerRole !== 'SLAVE',
+    });
+    // Not on a SLAVE: it replicates the master's deliveries instead of making its own.
+    const timer =
+      config.brokerRole === 'SLAVE'
+        ? undefined
+        : await TimerService.open({
+            store,
+            disk,
+            clock,
+            log: log.child('timer'),
+            dir: timerDirOf(config.store.storePathRootDir),
+            flushIntervalMs: config.timerFlushIntervalMs,
+          });
+    // Before any request: the half-message table is rebuilt from the store and follows it from here.
+    const transactions = await TransactionService.open({
+      config,
+      store,
+      producers,
+      offsets,
+      disk,
+      clock,
+      log: log.child('transaction'),
+      storeHost,
+      nextOpaque: options.nextOpaque,
+    });
     holds.start();
     offsets.start();
+    schedule.start();
+    transactions.start();
     const context: BrokerContext = {
       config,
       clock,
@@ -126,6 +165,9 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
       locks: new RebalanceLockManager(),
       holds,
       stats: new BrokerStats(clock),
+      schedule,
+      timer,
+      transactions,
       topicsChanged: options.topicsChanged,
     };
     return {
@@ -133,6 +175,11 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
       close: async () => {
         holds.wakeAll('shutdown');
         holds.stop();
+        // Before the store closes: a delivery in progress must finish its put.
+        await schedule.stop();
+        await timer?.stop();
+        // Before the offsets are persisted: it commits CID_RMQ_SYS_TRANS's progress.
+        await transactions.close();
         await offsets.stop();
         await store.close();
       },

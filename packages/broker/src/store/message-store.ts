@@ -313,9 +313,12 @@ export class MessageStore {
     return getMessage(this.#commitLog, this.#queues.find(topic, queueId), offset, limits);
   }
 
-  /** The record at a commit-log offset (VIEW_MESSAGE_BY_ID), if it exists and is acknowledged. */
-  readMessageAt(commitLogOffset: number): Promise<DecodedStoredMessage | undefined> {
-    return this.#commitLog.readRecord(commitLogOffset).then((record) => record?.message);
+  /**
+   * The record at a commit-log offset (VIEW_MESSAGE_BY_ID), if it exists and is acknowledged.
+   * `sizeHint`: the record's size when a queue entry gives it, so one exact read suffices.
+   */
+  readMessageAt(commitLogOffset: number, sizeHint?: number): Promise<DecodedStoredMessage | undefined> {
+    return this.#commitLog.readRecord(commitLogOffset, sizeHint).then((record) => record?.message);
   }
 
   /**
@@ -427,6 +430,14 @@ export class MessageStore {
       confirmed: this.#commitLog.confirmedOffset,
       max: this.#commitLog.maxOffset,
     };
+  }
+
+  /**
+   * Makes every record appended so far durable, whatever the flush mode; resolves with the durable
+   * end. Services that save their own progress over stored messages (the timer) call it first.
+   */
+  flush(): Promise<number> {
+    return this.#commitLog.flush();
   }
 
   /** Called for every record dispatched (index building, long-poll wake-ups, replication). */

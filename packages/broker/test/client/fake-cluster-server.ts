@@ -17,6 +17,8 @@ export interface FakeClusterServer {
   /** topic → route; a missing topic answers TOPIC_NOT_EXIST. */
   readonly routes: Map<string, TopicRouteData>;
   readonly requests: RemotingCommand[];
+  /** The server's processors: a test registers more (SEND_MESSAGE_V2, END_TRANSACTION, ...). */
+  readonly processors: ProcessorTable;
   count(code: number): number;
   /** The connection of the (only) client. */
   clientConnection(): RemotingConnection;
@@ -69,6 +71,7 @@ export async function startFakeClusterServer(clock: Clock): Promise<FakeClusterS
     address: `127.0.0.1:${server.port}`,
     routes,
     requests,
+    processors,
     count: (code) => requests.filter((r) => r.code === code).length,
     clientConnection() {
       const [connection] = [...server.connections()];

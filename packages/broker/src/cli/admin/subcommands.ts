@@ -12,6 +12,7 @@ import {
 } from './message-subcommands';
 import { dlqList, dlqResend } from './dlq-subcommands';
 import { deleteTopic, topicList, topicRoute, topicStatus, updateTopic } from './topic-subcommands';
+import { txCommit, txList, txRollback } from './transaction-subcommands';
 
 export const ADMIN_SUBCOMMANDS: readonly AdminSubcommand[] = [
   updateTopic,
@@ -31,4 +32,7 @@ export const ADMIN_SUBCOMMANDS: readonly AdminSubcommand[] = [
   consumeMessage,
   dlqList,
   dlqResend,
+  txList,
+  txCommit,
+  txRollback,
 ];

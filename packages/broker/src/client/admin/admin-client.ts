@@ -49,6 +49,13 @@ import {
 } from './message-admin';
 import type { ProgressListener } from './progress';
 import {
+  listTransactions,
+  resolveTransaction,
+  type OpenTransaction,
+  type TransactionList,
+  type TransactionListQuery,
+} from './transaction-admin';
+import {
   createOrUpdateTopic,
   deleteTopic,
   topicList,
@@ -172,6 +179,21 @@ export class AdminClient {
     onProgress?: ProgressListener,
   ): Promise<ResentDeadLetter[]> {
     return resendDeadLetters(this.#requester, group, selector, this.#options.clock.now(), limit, onProgress);
+  }
+
+  /** Open half messages (PREPARED and PARKED) of every master, or of the cluster or broker named. */
+  txList(query: TransactionListQuery = {}): Promise<TransactionList> {
+    return listTransactions(this.#requester, query);
+  }
+
+  /** Commits the open half message(s) with this msgId (UNIQ_KEY); returns what it resolved. */
+  txCommit(msgId: string, broker?: string): Promise<readonly OpenTransaction[]> {
+    return resolveTransaction(this.#requester, msgId, 'commit', broker);
+  }
+
+  /** Rolls back the open half message(s) with this msgId (UNIQ_KEY); returns what it resolved. */
+  txRollback(msgId: string, broker?: string): Promise<readonly OpenTransaction[]> {
+    return resolveTransaction(this.#requester, msgId, 'rollback', broker);
   }
 
   /**

@@ -26,6 +26,12 @@ export type { Progress, ProgressListener } from './progress';
 export { TOOLS_CONSUMER_GROUP, type RawPullStatus } from './raw-pull';
 export { parseTimestamp } from './timestamp';
 export {
+  DEFAULT_TX_LIST_MAX,
+  type OpenTransaction,
+  type TransactionList,
+  type TransactionListQuery,
+} from './transaction-admin';
+export {
   TOPIC_DEFAULTS,
   type BrokerTarget,
   type QueueStatus,

@@ -63,10 +63,17 @@ const PULL_STATUS_BY_CODE: ReadonlyMap<number, PullStatus> = new Map([
 export class ClientConsumerApi implements ConsumerBrokerApi<ConsumedMessage> {
   readonly #instance: ClientInstance;
   readonly #group: string;
+  readonly #maxReconsumeTimes: number | undefined;
 
-  constructor(instance: ClientInstance, group: string) {
+  /**
+   * `maxReconsumeTimes` travels with every send-back, as Java consumers send theirs: the broker
+   * dead-letters a message that has failed that often, whatever the group's retryMaxTimes says.
+   * Undefined leaves the decision to the group's setting.
+   */
+  constructor(instance: ClientInstance, group: string, maxReconsumeTimes?: number) {
     this.#instance = instance;
     this.#group = group;
+    this.#maxReconsumeTimes = maxReconsumeTimes;
   }
 
   async pull(queue: MessageQueue, options: PullOptions): Promise<PullResult<ConsumedMessage>> {
@@ -237,7 +244,7 @@ export class ClientConsumerApi implements ConsumerBrokerApi<ConsumedMessage> {
       originMsgId: message.msgId,
       originTopic: message.topic,
       unitMode: false,
-      maxReconsumeTimes: undefined,
+      maxReconsumeTimes: this.#maxReconsumeTimes,
       bname: brokerName,
     });
     const response = await this.#instance.invoke(

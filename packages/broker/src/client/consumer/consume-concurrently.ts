@@ -5,7 +5,9 @@
 // After a call:
 //   CONSUME_SUCCESS   the batch is acknowledged.
 //   RECONSUME_LATER   (or a throw, or any other return value) CLUSTERING: each message is sent back to the broker, which
-//                     redelivers it through %RETRY%<group> after a delay chosen by reconsumeTimes;
+//                     redelivers it through %RETRY%<group> after a delay chosen by reconsumeTimes
+//                     (or by the listener through context.delayLevelWhenNextConsume; -1 sends it
+//                     straight to the dead-letter queue);
 //                     a message whose send-back fails stays cached and is consumed again locally
 //                     after 5 s. BROADCASTING: there is no retry topic per consumer, so the
 //                     messages are dropped (and logged), as RocketMQ does.
@@ -27,6 +29,12 @@ export type ConsumeConcurrentlyStatus = 'CONSUME_SUCCESS' | 'RECONSUME_LATER';
 
 export interface ConsumeConcurrentlyContext {
   readonly messageQueue: MessageQueue;
+  /**
+   * Where the batch goes after RECONSUME_LATER (RocketMQ's field of the same name): 0 (the
+   * default) lets the broker pick the next retry delay, -1 sends it straight to the dead-letter
+   * queue (retrying cannot help), n > 0 asks for delay level n. The listener may set it.
+   */
+  delayLevelWhenNextConsume: number;
 }
 
 export type ConcurrentMessageListener<M extends MessageLike> = (
@@ -154,11 +162,18 @@ export class ConcurrentConsumeService<M extends MessageLike = MessageLike> {
   async #consume(task: ConsumeTask<M>): Promise<void> {
     const { queue, processQueue, messages } = task;
     if (processQueue.dropped) return;
-    const status = await this.#callListener(task);
+    const context: ConsumeConcurrentlyContext = {
+      messageQueue: queue,
+      delayLevelWhenNextConsume: BROKER_CHOOSES_DELAY_LEVEL,
+    };
+    const status = await this.#callListener(task, context);
     if (processQueue.dropped) return;
     let acknowledged: readonly M[] = messages;
     if (status === 'RECONSUME_LATER') {
-      const kept = this.#options.messageModel === 'CLUSTERING' ? await this.#sendBack(task) : [];
+      const kept =
+        this.#options.messageModel === 'CLUSTERING'
+          ? await this.#sendBack(task, delayLevelOf(context.delayLevelWhenNextConsume))
+          : [];
       if (this.#options.messageModel === 'BROADCASTING') {
         this.#options.logger.warn('BROADCASTING consumption failed; the messages are dropped', {
           group: this.#options.group,
@@ -172,10 +187,13 @@ export class ConcurrentConsumeService<M extends MessageLike = MessageLike> {
     this.#acknowledge(queue, processQueue, acknowledged);
   }
 
-  async #callListener(task: ConsumeTask<M>): Promise<ConsumeConcurrentlyStatus> {
+  async #callListener(
+    task: ConsumeTask<M>,
+    context: ConsumeConcurrentlyContext,
+  ): Promise<ConsumeConcurrentlyStatus> {
     task.processQueue.beginConsumption();
     try {
-      const status: unknown = await this.#options.listener(task.messages, { messageQueue: task.queue });
+      const status: unknown = await this.#options.listener(task.messages, context);
       if (status === 'CONSUME_SUCCESS' || status === 'RECONSUME_LATER') return status;
       // A JavaScript listener may return nothing (a forgotten return); RocketMQ treats a null
       // status as RECONSUME_LATER rather than acknowledging messages nobody said were consumed.
@@ -201,11 +219,11 @@ export class ConcurrentConsumeService<M extends MessageLike = MessageLike> {
   }
 
   /** Returns the messages whose send-back failed: they stay with this consumer. */
-  async #sendBack(task: ConsumeTask<M>): Promise<M[]> {
+  async #sendBack(task: ConsumeTask<M>, delayLevel: number): Promise<M[]> {
     const kept: M[] = [];
     for (const message of task.messages) {
       try {
-        await this.#options.api.sendMessageBack(message, BROKER_CHOOSES_DELAY_LEVEL);
+        await this.#options.api.sendMessageBack(message, delayLevel);
       } catch (error) {
         this.#options.logger.warn('send-back failed; consuming the message again locally', {
           group: this.#options.group,
@@ -236,4 +254,11 @@ export class ConcurrentConsumeService<M extends MessageLike = MessageLike> {
       this.#options.offsetStore.updateOffset(queue, offset, true);
     }
   }
+}
+
+/** A listener's delayLevelWhenNextConsume as a send-back level: anything but a whole number ≥ -1 is 0. */
+function delayLevelOf(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= -1
+    ? value
+    : BROKER_CHOOSES_DELAY_LEVEL;
 }

@@ -12,7 +12,8 @@
 // Decision (RocketMQ's orderly default is to retry forever, which blocks the queue behind one bad
 // message): after maxReconsumeTimes (default 16) local retries a message is sent straight to the
 // dead-letter queue with sendMessageBack(message, −1) and the queue moves on; if that send fails
-// the queue stays suspended and tries again.
+// the queue stays suspended and tries again. A listener that knows retrying cannot help calls
+// context.deadLetter(message) before returning SUSPEND_CURRENT_QUEUE_A_MOMENT: the same path, at once.
 //
 // The rebalance guarantee: the loop checks `dropped` before every listener call and commits
 // nothing after one, and the ProcessQueue's consumption counter is held across the call, so once
@@ -35,6 +36,11 @@ export interface ConsumeOrderlyContext<M extends MessageLike> {
   readonly messageQueue: MessageQueue;
   /** Broker redeliveries plus local retries of `message`: how often it was offered before. */
   reconsumeTimesOf(message: M): number;
+  /**
+   * Retrying `message` cannot help: when this call ends with SUSPEND_CURRENT_QUEUE_A_MOMENT, it goes
+   * to the dead-letter queue at once, as if it were out of retries, and the queue moves past it.
+   */
+  deadLetter(message: M): void;
 }
 
 export type OrderlyMessageListener<M extends MessageLike> = (
@@ -82,6 +88,8 @@ interface QueueRun {
    * several messages the rest of the batch may be offered again, without these.
    */
   readonly deadLettered: Set<number>;
+  /** Queue offsets the listener asked to dead-letter (context.deadLetter) in the current call. */
+  readonly deadLetterAsked: Set<number>;
 }
 
 export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
@@ -153,7 +161,13 @@ export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
   #runOf(processQueue: ProcessQueue<M>): QueueRun {
     let run = this.#runs.get(processQueue);
     if (run === undefined) {
-      run = { busy: false, timer: undefined, localReconsumes: new Map(), deadLettered: new Set() };
+      run = {
+        busy: false,
+        timer: undefined,
+        localReconsumes: new Map(),
+        deadLettered: new Set(),
+        deadLetterAsked: new Set(),
+      };
       this.#runs.set(processQueue, run);
     }
     return run;
@@ -210,7 +224,11 @@ export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
       messageQueue: queue,
       reconsumeTimesOf: (message) =>
         message.reconsumeTimes + (run.localReconsumes.get(message.queueOffset) ?? 0),
+      deadLetter: (message) => {
+        if (wanted.includes(message)) run.deadLetterAsked.add(message.queueOffset);
+      },
     };
+    run.deadLetterAsked.clear();
     processQueue.beginConsumption();
     try {
       const status: unknown = await this.#options.listener(wanted, context);
@@ -243,15 +261,17 @@ export class OrderlyConsumeService<M extends MessageLike = MessageLike> {
     for (const message of batch) {
       if (run.deadLettered.has(message.queueOffset)) continue;
       const local = run.localReconsumes.get(message.queueOffset) ?? 0;
-      if (message.reconsumeTimes + local >= this.#maxReconsumeTimes) {
+      const asked = run.deadLetterAsked.has(message.queueOffset);
+      if (asked || message.reconsumeTimes + local >= this.#maxReconsumeTimes) {
         try {
           await this.#options.api.sendMessageBack(message, DEAD_LETTER_DELAY_LEVEL);
           run.deadLettered.add(message.queueOffset);
-          this.#options.logger.warn('message out of orderly retries sent to the dead-letter queue', {
-            group: this.#options.group,
-            queue: describeMessageQueue(queue),
-            msgId: message.msgId,
-          });
+          this.#options.logger.warn(
+            asked
+              ? 'message sent to the dead-letter queue as the listener asked'
+              : 'message out of orderly retries sent to the dead-letter queue',
+            { group: this.#options.group, queue: describeMessageQueue(queue), msgId: message.msgId },
+          );
           continue;
         } catch (error) {
           this.#options.logger.warn('could not send a message to the dead-letter queue; retrying it', {

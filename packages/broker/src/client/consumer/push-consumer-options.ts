@@ -69,7 +69,11 @@ export interface PushConsumerOptions extends ClientOptions {
   readonly pullDelayOnErrorMs?: number;
   /** Orderly: pause of a queue after SUSPEND_CURRENT_QUEUE_A_MOMENT. Default 1000 ms. */
   readonly suspendCurrentQueueMs?: number;
-  /** Orderly: local retries before a message goes to the dead-letter queue. Default 16. */
+  /**
+   * Failures before a message goes to %DLQ%<group>. Concurrent: when set, sent with every
+   * send-back (the broker counts); unset, the group's retryMaxTimes on the broker decides (default
+   * 16). Orderly: local retries in place, default 16.
+   */
   readonly maxReconsumeTimes?: number;
   /** BROADCASTING: where offsets files live. Default ~/.rocketmq_offsets. */
   readonly localOffsetStoreDir?: string;
@@ -97,6 +101,8 @@ export interface ResolvedPushConsumerOptions extends ResolvedClientOptions {
   readonly pullDelayOnErrorMs: number;
   readonly suspendCurrentQueueMs: number;
   readonly maxReconsumeTimes: number;
+  /** maxReconsumeTimes as given (undefined when not): what concurrent send-backs carry. */
+  readonly sendBackMaxReconsumeTimes: number | undefined;
   readonly localOffsetStoreDir: string;
   readonly disk: Disk;
 }
@@ -147,6 +153,7 @@ export function resolvePushConsumerOptions(options: PushConsumerOptions): Resolv
     pullDelayOnErrorMs: options.pullDelayOnErrorMs ?? d.pullDelayOnErrorMs,
     suspendCurrentQueueMs: options.suspendCurrentQueueMs ?? d.suspendCurrentQueueMs,
     maxReconsumeTimes: options.maxReconsumeTimes ?? d.maxReconsumeTimes,
+    sendBackMaxReconsumeTimes: options.maxReconsumeTimes,
     localOffsetStoreDir: options.localOffsetStoreDir ?? join(homedir(), '.rocketmq_offsets'),
     disk: options.disk ?? new NodeDisk(),
   };

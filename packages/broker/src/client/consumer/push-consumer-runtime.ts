@@ -61,7 +61,7 @@ export async function assemblePushConsumerRuntime(
 ): Promise<PushConsumerRuntime> {
   const { options, listener, subscriptions } = context;
   const { clock, logger, group } = options;
-  const api = new ClientConsumerApi(instance, group);
+  const api = new ClientConsumerApi(instance, group, options.sendBackMaxReconsumeTimes);
   const offsetStore: OffsetStore =
     options.messageModel === 'CLUSTERING'
       ? new RemoteOffsetStore(api)

@@ -79,21 +79,33 @@ function propertiesOf(message: Message, uniqKey: string, withWait: boolean): Map
   return properties;
 }
 
+/**
+ * What the client itself adds to a message, past the reserved-name check applications get: the
+ * transactional producer's TRAN_MSG and PGROUP properties and its prepared-type sysFlag bits.
+ */
+export interface SystemFields {
+  readonly properties: ReadonlyMap<string, string>;
+  readonly sysFlag: number;
+}
+
 export function prepareMessage(
   message: Message,
   limits: OutgoingLimits,
   ids: UniqueMessageIdGenerator,
+  system?: SystemFields,
 ): OutgoingMessage {
   checkTopic(message.topic, limits);
   const body = bodyBytes(message);
   checkBody(body, limits);
   const msgId = ids.next();
-  const properties = messagePropertiesToString(propertiesOf(message, msgId, true));
+  const withProperties = propertiesOf(message, msgId, true);
+  for (const [name, value] of system?.properties ?? []) withProperties.set(name, value);
+  const properties = messagePropertiesToString(withProperties);
   const compress = body.length >= limits.compressMsgBodyOverHowmuch;
   return {
     topic: message.topic,
     body: compress ? compressBody(body) : body,
-    sysFlag: compress ? ZLIB_COMPRESSED_SYS_FLAG : 0,
+    sysFlag: (compress ? ZLIB_COMPRESSED_SYS_FLAG : 0) | (system?.sysFlag ?? 0),
     properties,
     msgId,
     batch: false,

@@ -23,7 +23,7 @@ import type { ClientInstance } from '../client-instance';
 import { acquireClientInstance, releaseClientInstance } from '../client-instance-registry';
 import type { Message, MessageQueue } from '../message';
 import { LatencyFaultTolerance } from './latency-fault-tolerance';
-import { prepareBatch, prepareMessage, type OutgoingMessage } from './outgoing-message';
+import { prepareBatch, prepareMessage, type OutgoingMessage, type SystemFields } from './outgoing-message';
 import {
   resolveProducerOptions,
   type ProducerOptions,
@@ -75,6 +75,7 @@ export class Producer {
     if (this.#state !== 'created')
       throw new IllegalStateError(`producer ${this.options.group} is ${this.#state}; start it once`);
     const instance = acquireClientInstance(this.options);
+    this.attachToInstance(instance);
     instance.registerProducer(this.options.group);
     this.#running = { instance, publishInfos: new PublishInfoCache(instance, this.options) };
     this.#state = 'running';
@@ -91,13 +92,34 @@ export class Producer {
     this.#state = 'shutdown';
     this.#running = undefined;
     running.publishInfos.close();
+    this.detachFromInstance(running.instance);
     await running.instance.unregisterProducer(this.options.group);
     await releaseClientInstance(running.instance);
   }
 
+  /**
+   * Called in start() before the first heartbeat names the group to the brokers: a subclass that
+   * answers broker requests for the group (transaction checks) installs its handler here.
+   */
+  protected attachToInstance(_instance: ClientInstance): void {}
+
+  /** Called in shutdown() before the group leaves the brokers; undoes attachToInstance. */
+  protected detachFromInstance(_instance: ClientInstance): void {}
+
   async send(message: Message, options: SendOptions = {}): Promise<SendResult> {
     const running = this.#requireRunning();
     const outgoing = prepareMessage(message, this.options, this.#ids);
+    return this.#dispatch(running, outgoing, message, options);
+  }
+
+  /** A send carrying properties and sysFlag bits of the client's own (the transactional producer's). */
+  protected async sendWithSystemFields(
+    message: Message,
+    system: SystemFields,
+    options: SendOptions = {},
+  ): Promise<SendResult> {
+    const running = this.#requireRunning();
+    const outgoing = prepareMessage(message, this.options, this.#ids, system);
     return this.#dispatch(running, outgoing, message, options);
   }
 

@@ -36,3 +36,13 @@ export const CheckTransactionStateRequestHeader = defineHeader('CheckTransaction
   bname: optionalString(),
 });
 export type CheckTransactionStateRequestHeader = HeaderOf<typeof CheckTransactionStateRequestHeader>;
+
+/**
+ * KEEL_LIST_HALF_MESSAGES (Keel's own request, admin → broker; docs/protocol.md): at most
+ * `maxCount` open half messages, only those with UNIQ_KEY `msgId` when it is given.
+ */
+export const ListHalfMessagesRequestHeader = defineHeader('ListHalfMessagesRequestHeader', {
+  maxCount: withDefault(int(), 1000),
+  msgId: optionalString(),
+});
+export type ListHalfMessagesRequestHeader = HeaderOf<typeof ListHalfMessagesRequestHeader>;

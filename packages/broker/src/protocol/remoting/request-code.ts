@@ -98,6 +98,10 @@ export const RequestCode = {
   ADD_WRITE_PERM_OF_BROKER: 327,
   GET_ALL_PRODUCER_INFO: 328,
   DELETE_EXPIRED_COMMITLOG: 329,
+
+  // Keel's own requests, 28000-28999 (no RocketMQ version uses these; docs/protocol.md lists them).
+  /** Admin → broker: the open (PREPARED and PARKED) half messages. */
+  KEEL_LIST_HALF_MESSAGES: 28001,
 } as const;
 
 export type RequestCodeName = keyof typeof RequestCode;

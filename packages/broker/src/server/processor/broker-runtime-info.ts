@@ -12,6 +12,9 @@
 
 import { KEEL_REMOTING_VERSION } from '../../protocol/remoting/remoting-command';
 import type { BrokerContext } from '../broker-context';
+import { scheduleRuntimeInfo } from '../schedule/schedule-runtime-info';
+import { timerRuntimeInfo } from '../timer/timer-runtime-info';
+import { transactionRuntimeInfo } from '../transaction/transaction-runtime-info';
 
 /** MQVersion.getVersionDesc of the version Keel presents itself as (KEEL_REMOTING_VERSION). */
 export const KEEL_BROKER_VERSION_DESC = 'V4_9_8';
@@ -40,6 +43,13 @@ export async function brokerRuntimeInfo(context: BrokerContext): Promise<Map<str
   const ratio = store.retentionStatus()?.usedSpaceRatio;
   // Not measured until retention's first look at the disk; absent rather than a guess until then.
   if (ratio !== undefined) table.set('commitLogDiskRatio', String(ratio));
+  // Delay levels: scheduleMessageOffset_<level> and Keel's pending/next-due keys (schedule-runtime-info.ts).
+  for (const [key, value] of scheduleRuntimeInfo(context.schedule.status())) table.set(key, value);
+  // Delivery at a time: keelTimer* keys (timer-runtime-info.ts); none on a SLAVE.
+  const timer = context.timer?.status();
+  if (timer !== undefined) for (const [key, value] of timerRuntimeInfo(timer)) table.set(key, value);
+  // Half messages: keelTransaction* keys (transaction-runtime-info.ts).
+  for (const [key, value] of transactionRuntimeInfo(context.transactions.counters())) table.set(key, value);
   return table;
 }
 

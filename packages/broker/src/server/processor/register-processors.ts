@@ -13,6 +13,8 @@ import {
   processUpdateAndCreateTopic,
 } from './admin-processor';
 import { processHeartbeat, processUnregisterClient } from './client-manage-processor';
+import { processConsumerSendMsgBack } from './consumer-send-back-processor';
+import { processEndTransaction, processListHalfMessages } from './end-transaction-processor';
 import {
   processGetConsumerListByGroup,
   processQueryConsumerOffset,
@@ -35,6 +37,11 @@ export function registerBrokerProcessors(table: ProcessorTable, context: BrokerC
   table.register(RequestCode.SEND_MESSAGE_V2, (req, rc) => processSend(context, req, rc));
   table.register(RequestCode.SEND_BATCH_MESSAGE, (req, rc) => processSend(context, req, rc));
   table.register(RequestCode.PULL_MESSAGE, (req, rc) => processPull(context, req, rc));
+  table.register(RequestCode.CONSUMER_SEND_MSG_BACK, (req, rc) =>
+    processConsumerSendMsgBack(context, req, rc),
+  );
+  table.register(RequestCode.END_TRANSACTION, (req, rc) => processEndTransaction(context, req, rc));
+  table.register(RequestCode.KEEL_LIST_HALF_MESSAGES, (req, rc) => processListHalfMessages(context, req, rc));
   table.register(RequestCode.HEART_BEAT, (req, rc) => processHeartbeat(context, req, rc));
   table.register(RequestCode.UNREGISTER_CLIENT, (req, rc) => processUnregisterClient(context, req, rc));
   table.register(RequestCode.GET_CONSUMER_LIST_BY_GROUP, (req, rc) =>

@@ -381,6 +381,9 @@ function builtInTopics(settings: TopicConfigManagerSettings): TopicConfigInput[]
     { topicName: replyTopicOf(settings.brokerClusterName), ...single },
     { topicName: SystemTopic.TRANS_HALF, ...single },
     { topicName: SystemTopic.TRANS_OP_HALF, ...single },
+    // Where half messages unanswered after transactionCheckMax checks are parked for operators;
+    // RocketMQ creates it at the first park, Keel at start so its route is known before that.
+    { topicName: SystemTopic.TRANS_CHECK_MAX_TIME, ...single },
     // Where the send path parks messages with a delivery time (RocketMQ 5 creates it at start too).
     { topicName: SystemTopic.TIMER, ...single },
   );

@@ -147,7 +147,8 @@ class MemoryFileState {
 
   write(bytes: Uint8Array, position: number): void {
     this.content = applyWrite(this.content, bytes, position);
-    this.pending.push({ position, bytes: bytes.slice() });
+    // A copy: on a Buffer, slice() is a view, and writers reuse their buffers after the write.
+    this.pending.push({ position, bytes: new Uint8Array(bytes) });
   }
 
   truncate(size: number): void {

@@ -111,6 +111,27 @@ describe('ConcurrentConsumeService', () => {
     expect(await committed()).toBe(3);
   });
 
+  it('sends back with the level the listener set in delayLevelWhenNextConsume (-1: the DLQ)', async () => {
+    const { api, service, deliver, committed } = setup((batch, context) => {
+      expect(context.delayLevelWhenNextConsume).toBe(0);
+      const offset = batch[0]!.queueOffset;
+      if (offset === 0) context.delayLevelWhenNextConsume = -1;
+      if (offset === 1) context.delayLevelWhenNextConsume = 5;
+      // A level set on success changes nothing; a nonsense level is the broker's choice.
+      if (offset === 2) context.delayLevelWhenNextConsume = -1;
+      if (offset === 3) context.delayLevelWhenNextConsume = 1.5;
+      return offset === 2 ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
+    });
+    deliver(messages(0, 4));
+    await service.whenIdle();
+    expect(api.sentBack.map((s) => [s.message.queueOffset, s.delayLevel]).sort()).toEqual([
+      [0, -1],
+      [1, 5],
+      [3, 0],
+    ]);
+    expect(await committed()).toBe(4);
+  });
+
   it('a failed send-back keeps the message and consumes it again locally after 5 s', async () => {
     let attempts = 0;
     const { clock, api, service, deliver, processQueue, committed } = setup(() =>

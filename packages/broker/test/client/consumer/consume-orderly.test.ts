@@ -126,6 +126,43 @@ describe('OrderlyConsumeService', () => {
     expect(await committed()).toBe(2);
   });
 
+  it('context.deadLetter sends the message to the DLQ at once on suspend, without local retries', async () => {
+    const seen: number[] = [];
+    const { api, service, deliver, committed } = setup(
+      (batch, context) => {
+        seen.push(batch[0]!.queueOffset);
+        if (batch[0]!.queueOffset !== 0) return 'SUCCESS';
+        context.deadLetter(batch[0]!);
+        return 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
+      },
+      { maxReconsumeTimes: 16 },
+    );
+    deliver([message(0), message(1)]);
+    await service.whenIdle();
+    expect(api.sentBack.map((s) => [s.message.queueOffset, s.delayLevel])).toEqual([[0, -1]]);
+    expect(seen).toEqual([0, 1]);
+    expect(await committed()).toBe(2);
+  });
+
+  it('context.deadLetter is ignored when the call succeeds, and forgotten by the next call', async () => {
+    let calls = 0;
+    const { clock, api, service, deliver, committed } = setup((batch, context) => {
+      calls += 1;
+      if (calls === 1) {
+        context.deadLetter(batch[0]!);
+        return 'SUCCESS';
+      }
+      return 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
+    });
+    deliver([message(0), message(1)]);
+    await service.whenIdle();
+    expect(await committed()).toBe(1);
+    expect(api.sentBack).toEqual([]);
+    await clock.advanceAsync(1000);
+    await service.whenIdle();
+    expect(api.sentBack).toEqual([]);
+  });
+
   it('stays suspended when the DLQ send fails', async () => {
     const { clock, api, service, deliver, committed } = setup(() => 'SUSPEND_CURRENT_QUEUE_A_MOMENT', {
       maxReconsumeTimes: 1,

@@ -124,10 +124,18 @@ describe('PushConsumer, CLUSTERING', () => {
   }, 20_000);
 
   it('consumes a failed message again locally when the broker cannot take it back', async () => {
-    // The broker answers CONSUMER_SEND_MSG_BACK with REQUEST_CODE_NOT_SUPPORTED for now, so this is
-    // the fallback path: the message stays with the consumer and comes again after 5 s.
+    // A read-only retry topic makes the broker refuse CONSUMER_SEND_MSG_BACK (NO_PERMISSION), so this
+    // is the fallback path: the message stays with the consumer and comes again after 5 s.
     const topic = 'ClusterReconsume';
     await createTopic(cluster, topic, 1);
+    for (const broker of cluster.brokers.values()) {
+      await broker.context.topics.createOrUpdate({
+        topicName: '%RETRY%cl-reconsume',
+        readQueueNums: 1,
+        writeQueueNums: 1,
+        perm: 4,
+      });
+    }
     const attempts = new Map<string, number>();
     const consumer = clients.track(new PushConsumer(fastConsumerOptions(cluster, 'cl-reconsume')));
     consumer.subscribe(topic, '*');
