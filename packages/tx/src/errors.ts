@@ -29,6 +29,16 @@ export const TxErrorCodes = {
   NO_RUNTIME: 'TX_NO_RUNTIME',
   /** Thrown by a handler to skip retries and go straight to the dead-letter queue. */
   NON_RETRIABLE: 'TX_NON_RETRIABLE',
+  /** KeelRuntime.start options are invalid; the error lists every problem. */
+  CONFIG_INVALID: 'TX_CONFIG_INVALID',
+  /** A message body could not be serialized at publish() or deserialized for a handler. */
+  SERIALIZATION: 'TX_SERIALIZATION',
+  /** The broker stored a half message less durably than asked (flush or slave timeout). */
+  HALF_NOT_DURABLE: 'TX_HALF_NOT_DURABLE',
+  /** publish() after the transaction's messages were sent (from a later beforeCommit hook). */
+  PUBLISH_TOO_LATE: 'TX_PUBLISH_TOO_LATE',
+  /** The runtime is not running (not started, shutting down or shut down). */
+  RUNTIME_NOT_RUNNING: 'TX_RUNTIME_NOT_RUNNING',
 } as const;
 
 export type TxErrorCode = (typeof TxErrorCodes)[keyof typeof TxErrorCodes];

@@ -1,6 +1,30 @@
 // Public entry of @keel/tx.
 export * from './pglite/index';
 
+// The runtime: publish(), handlers, check-back.
+export { KeelRuntime, type KeelRuntimeState } from './runtime/keel-runtime';
+export {
+  KeelRuntimeConfigError,
+  RUNTIME_DEFAULTS,
+  type ConsumerTuning,
+  type KeelRuntimeOptions,
+  type ProducerTuning,
+  type ResolvedRuntimeOptions,
+} from './runtime/runtime-options';
+export type {
+  DeliveryEvent,
+  DeliveryOutcome,
+  DeliveryStartEvent,
+  KeelRuntimeEvents,
+  PublishedEvent,
+} from './runtime/runtime-events';
+export { jsonSerializer, type Serializer } from './runtime/serializer';
+export { publish } from './publish/publish';
+export type { PublishOptions } from './publish/publish-options';
+export { KEEL_TX_ID_PROPERTY } from './publish/keel-properties';
+export type { Delivered } from './handlers/delivered';
+export { DEAD_LETTER_GROUP_SUFFIX, deadLetterGroupOf } from './handlers/group-consumers';
+
 // Errors and problems that cannot be thrown.
 export {
   BarrierConflictError,
@@ -56,7 +80,7 @@ export {
   type TransactionOptions,
 } from './context/transaction-options';
 export { rollbackErrorOf } from './context/rollback-error';
-export { installTransactionGuard } from './context/transaction-guard';
+export { installTransactionGuard, isTransactionGuardInstalled } from './context/transaction-guard';
 
 // Check-back and the inbox.
 export {
@@ -89,10 +113,7 @@ export {
   type MessageHandlerEntry,
   type TransactionalEntry,
 } from './metadata/metadata-storage';
-export {
-  registerTransactionalDataSource,
-  type RegisteredTransactionOptions,
-} from './metadata/transactional-data-source';
+export { bindTransactional, type RegisteredTransactionOptions } from './metadata/transactional-data-source';
 export {
   KeelMetadataError,
   validateKeelMetadata,

@@ -46,3 +46,8 @@ export function installTransactionGuard(dataSource: DataSource): () => void {
     if (dataSource.createQueryRunner === guard) Reflect.deleteProperty(dataSource, 'createQueryRunner');
   };
 }
+
+/** True while `dataSource` carries the guard (installed by a runtime or by hand). */
+export function isTransactionGuardInstalled(dataSource: DataSource): boolean {
+  return guarded.has(dataSource);
+}

@@ -4,13 +4,16 @@
 import type { TransactionContext } from './transaction-context';
 import { checkTransition, type TransactionState } from './transaction-state';
 
-/** A message published inside the transaction; the broker wiring sends it as a half message. */
+/** A message published inside the transaction; the runtime sends it as a half message. */
 export interface OutgoingMessage {
   readonly topic: string;
-  readonly body: unknown;
+  /** As publish() serialized it, at publish time. */
+  readonly body: Buffer;
   readonly key?: string;
   readonly tag?: string;
   readonly delayLevel?: number;
+  /** Epoch ms the message is delivered at (TIMER_DELIVER_MS), counted from the broker's commit. */
+  readonly deliverAtMs?: number;
   readonly shardingKey?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }

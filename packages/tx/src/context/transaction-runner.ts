@@ -17,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { claimBarrier } from '../barrier/claim-barrier';
+import { canOpenWithBarrier, openWithBarrier, type BarrierOpening } from './barrier-opening';
 import { TxError, TxErrorCodes } from '../errors';
 import { reportSafely, type TxProblem, type TxProblemReporter } from '../problems';
 import { commitFailureOutcome, SqlState, sqlStateOf } from '../sql-state';
@@ -45,6 +46,8 @@ interface Running {
   /** START TRANSACTION succeeded, so there is something to roll back. */
   begun: boolean;
   commit: CommitProgress;
+  /** Set when START TRANSACTION is to carry the barrier claim (barrier-opening.ts). */
+  readonly opening: BarrierOpening | undefined;
 }
 
 // The runner's view of contexts it created, so a joining call can reach the shared record.
@@ -128,6 +131,9 @@ async function runNewTransaction<T>(
     report: options.report,
     begun: false,
     commit: 'not-sent',
+    opening: canOpenWithBarrier(dataSource, options.isolation, prologue !== undefined, id)
+      ? { tables: options.tables, transactionId: id, nowMs: options.clock.now() }
+      : undefined,
   };
   trackStatements(running);
 
@@ -136,7 +142,7 @@ async function runNewTransaction<T>(
     await runner.startTransaction(options.isolation);
     result = await runWithContext(context, async (): Promise<RunResult<T>> => {
       if (prologue !== undefined && (await prologue(runner, false)) === 'skip') return { ran: false };
-      await claimBarrier(runner, options.tables, id, options.clock.now());
+      if (running.opening === undefined) await claimBarrier(runner, options.tables, id, options.clock.now());
       const value = await fn(context);
       checkNotRollbackOnly(running);
       record.moveTo('before-commit');
@@ -272,7 +278,8 @@ async function runAfterHooks<H>(
 /**
  * Wraps the query method of this transaction's own runner (no one else's) to learn what TypeORM
  * does not tell: whether BEGIN happened, whether a statement failed (see checkNotAborted) and how
- * far COMMIT got. TypeORM sends exactly 'START TRANSACTION' and 'COMMIT' (PostgresQueryRunner).
+ * far COMMIT got; and to send the barrier claim with BEGIN when it can (barrier-opening.ts).
+ * TypeORM sends exactly 'START TRANSACTION' and 'COMMIT' (PostgresQueryRunner).
  */
 function trackStatements(running: Running): void {
   const { runner, record } = running;
@@ -284,6 +291,15 @@ function trackStatements(running: Running): void {
   const tracked = async (sql: string, parameters?: unknown[], structured?: boolean): Promise<unknown> => {
     const isCommit = sql === 'COMMIT';
     if (isCommit) running.commit = 'sent';
+    if (sql === 'START TRANSACTION' && running.opening !== undefined) {
+      // Failures are the transaction's start failing (rolled back inside): not a failed statement.
+      const unwrapped = { query: query as QueryRunner['query'] };
+      const opened = await openWithBarrier(unwrapped, running.opening, (error) =>
+        reportSafely(running.report, { kind: 'rollback-failed', transactionId: running.context.id, error }),
+      );
+      running.begun = true;
+      return opened;
+    }
     try {
       const result = await query(sql, parameters, structured);
       if (isCommit) running.commit = 'succeeded';

@@ -1,7 +1,7 @@
 // Keel's decorators. @OnMessage and @OnDeadLetter only record what they were given; the runtime
 // validates the records at start (validate-metadata.ts) and acts on them. @Transactional() also
-// records, and wraps the method in runInTransaction, looking up the registered DataSource at call
-// time. A decorator in the wrong place (a property, an accessor) is recorded as such for the
+// records, and wraps the method in runInTransaction, looking up the DataSource its instance is
+// bound to (transactional-data-source.ts) at call time. A decorator in the wrong place (a property, an accessor) is recorded as such for the
 // validator to name, rather than throwing while a module is being loaded.
 
 import { runInTransaction } from '../context/run-in-transaction';
@@ -41,7 +41,7 @@ export function Transactional(
     const label = `${where.className}.${String(member)}`;
     // Async, so a missing runtime is a rejection like every other failure of the call.
     const wrapped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-      const { dataSource, options: shared } = registrationFor(label);
+      const { dataSource, options: shared } = registrationFor(this, label);
       const transactionOptions =
         recorded.isolation === undefined ? shared : { ...shared, isolation: recorded.isolation };
       return runInTransaction(dataSource, async () => original.apply(this, args), transactionOptions);

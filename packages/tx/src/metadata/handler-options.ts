@@ -9,8 +9,12 @@ export interface TransactionalOptions {
   readonly isolation?: IsolationLevel;
 }
 
-/** How a handler's inbox key is taken from a message: its message id, or a function of it. */
-export type IdempotencyKeySource = 'messageId' | ((message: never) => string);
+/**
+ * How a handler's inbox key is taken from a message: its message id (UNIQ_KEY, the same on every
+ * redelivery), its first business key (KEYS, the `key` given to publish()), or a function of the
+ * Delivered message.
+ */
+export type IdempotencyKeySource = 'messageId' | 'key' | ((message: never) => string);
 
 export interface OnMessageOptions {
   readonly topic: string;
@@ -24,6 +28,11 @@ export interface OnMessageOptions {
   readonly maxRetries?: number;
   /** Default 'messageId'. */
   readonly idempotencyKey?: IdempotencyKeySource;
+  /**
+   * Errors for which retrying cannot help: the message goes to the dead-letter queue at once.
+   * NonRetriableError always does; this adds others (e.g. a validation error of your own).
+   */
+  readonly nonRetriable?: (error: unknown) => boolean;
 }
 
 export interface OnDeadLetterOptions {
@@ -58,6 +67,7 @@ const ON_MESSAGE_KEYS = [
   'orderly',
   'maxRetries',
   'idempotencyKey',
+  'nonRetriable',
 ] as const satisfies ReadonlyArray<keyof OnMessageOptions>;
 const ON_DEAD_LETTER_KEYS = ['group', 'topic'] as const satisfies ReadonlyArray<keyof OnDeadLetterOptions>;
 
@@ -79,7 +89,7 @@ export function onMessageOptionProblems(options: unknown): string[] {
   if (!isRecord(options)) return [`needs options { topic, group }, got ${describe(options)}`];
   const problems = unknownKeyProblems(options, ON_MESSAGE_KEYS);
   problems.push(...topicProblems(options['topic'], true), ...groupProblems(options['group']));
-  const { tag, orderly, maxRetries, idempotencyKey } = options;
+  const { tag, orderly, maxRetries, idempotencyKey, nonRetriable } = options;
   if (tag !== undefined && (typeof tag !== 'string' || tag.trim() === '')) {
     problems.push(`tag must be a tag expression such as "*" or "TagA || TagB", got ${describe(tag)}`);
   }
@@ -101,11 +111,15 @@ export function onMessageOptionProblems(options: unknown): string[] {
   if (
     idempotencyKey !== undefined &&
     idempotencyKey !== 'messageId' &&
+    idempotencyKey !== 'key' &&
     typeof idempotencyKey !== 'function'
   ) {
     problems.push(
-      `idempotencyKey must be 'messageId' or a function (message) => string, got ${describe(idempotencyKey)}`,
+      `idempotencyKey must be 'messageId', 'key' or a function (message) => string, got ${describe(idempotencyKey)}`,
     );
+  }
+  if (nonRetriable !== undefined && typeof nonRetriable !== 'function') {
+    problems.push(`nonRetriable must be a function (error) => boolean, got ${describe(nonRetriable)}`);
   }
   return problems;
 }

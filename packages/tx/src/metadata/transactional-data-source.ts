@@ -1,5 +1,8 @@
-// The DataSource @Transactional() methods run on. A decorator cannot take it (classes are defined
-// before any DataSource exists), so the runtime registers it at start and removes it at shutdown.
+// Which DataSource a @Transactional() method runs on. A decorator cannot take it (classes are
+// defined before any DataSource exists), so a runtime binds the *instances* it was given at start
+// (its `services` and `handlers`) and unbinds them at shutdown; the wrapped method looks up `this`.
+// Binding instances rather than registering one DataSource per process lets two runtimes (an order
+// service and a payment service, each with its own database) live in one process.
 
 import type { DataSource } from 'typeorm';
 import type { TransactionOptions } from '../context/transaction-options';
@@ -13,33 +16,49 @@ interface Registration {
   readonly options: RegisteredTransactionOptions;
 }
 
-let registered: Registration | undefined;
+const bindings = new WeakMap<object, Registration>();
 
-/** Makes @Transactional() methods use `dataSource`; returns the function that unregisters it. */
-export function registerTransactionalDataSource(
+/**
+ * Makes the @Transactional() methods of `instances` run on `dataSource`; returns the function that
+ * unbinds them. An instance bound already (to another runtime) is refused: its methods would not
+ * know which database to use.
+ */
+export function bindTransactional(
+  instances: readonly object[],
   dataSource: DataSource,
   options: RegisteredTransactionOptions = {},
 ): () => void {
-  if (registered !== undefined) {
+  const registration: Registration = { dataSource, options: { ...options } };
+  const taken = instances.filter((instance) => bindings.has(instance));
+  if (taken.length > 0) {
     throw new TxError(
       TxErrorCodes.INVALID_ARGUMENT,
-      'a DataSource is already registered for @Transactional(): one runtime per process; stop the first ' +
-        '(or call the function its registration returned) before starting another',
+      `${taken.map(classNameOf).join(', ')} ${taken.length === 1 ? 'is' : 'are'} already bound to a ` +
+        'running Keel runtime; an instance belongs to one runtime (one DataSource). Create another ' +
+        'instance for the second runtime, or shut the first one down',
     );
   }
-  const registration: Registration = { dataSource, options: { ...options } };
-  registered = registration;
+  for (const instance of instances) bindings.set(instance, registration);
   return () => {
-    if (registered === registration) registered = undefined;
+    for (const instance of instances) {
+      if (bindings.get(instance) === registration) bindings.delete(instance);
+    }
   };
 }
 
-/** @internal The registration, or a typed error naming the method that needed it. */
-export function registrationFor(methodLabel: string): Registration {
-  if (registered !== undefined) return registered;
+/** @internal The registration of `instance`, or a typed error naming the method that needed it. */
+export function registrationFor(instance: unknown, methodLabel: string): Registration {
+  const registration = typeof instance === 'object' && instance !== null ? bindings.get(instance) : undefined;
+  if (registration !== undefined) return registration;
   throw new TxError(
     TxErrorCodes.NO_RUNTIME,
-    `${methodLabel} is @Transactional() but no Keel runtime is running, so there is no DataSource to ` +
-      'run it on: start the runtime before calling it (in tests: registerTransactionalDataSource(dataSource))',
+    `${methodLabel} is @Transactional() but this ${instance === undefined ? 'call has no `this`' : 'instance is not bound to a running Keel runtime'}, ` +
+      'so there is no DataSource to run it on: pass the instance to KeelRuntime.start({ services: [...] }) ' +
+      '(or handlers) and call it while the runtime runs (in tests: bindTransactional([instance], dataSource))',
   );
+}
+
+function classNameOf(instance: object): string {
+  const name = (instance as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' ? `the ${name} instance` : 'an object';
 }

@@ -51,6 +51,7 @@ export interface ResolvedMessageHandler extends HandlerCommon {
   readonly orderly: boolean;
   readonly maxRetries: number;
   readonly idempotencyKey: IdempotencyKeySource;
+  readonly nonRetriable: ((error: unknown) => boolean) | undefined;
 }
 
 export interface ResolvedDeadLetterHandler extends HandlerCommon {
@@ -275,6 +276,7 @@ function resolveMessageHandler(instance: object, entry: MessageHandlerEntry): Re
     orderly: options.orderly ?? HANDLER_DEFAULTS.orderly,
     maxRetries: options.maxRetries ?? HANDLER_DEFAULTS.maxRetries,
     idempotencyKey: options.idempotencyKey ?? HANDLER_DEFAULTS.idempotencyKey,
+    nonRetriable: options.nonRetriable,
   });
 }
 

@@ -4,7 +4,7 @@ import {
   currentManager,
   currentTransaction,
   KeelMetadataStorage,
-  registerTransactionalDataSource,
+  bindTransactional,
   Transactional,
   TxError,
   TxErrorCodes,
@@ -58,18 +58,18 @@ describeWithDatabase('@Transactional()', (db) => {
     unregister = undefined;
   });
 
-  it('names the class and method when no runtime registered a DataSource', async () => {
+  it('names the class and method when the instance is not bound to a runtime', async () => {
     const caught = await rejectionOf(new OrderService().placeOrder('1'));
     expect(caught).toBeInstanceOf(TxError);
     expect((caught as TxError).code).toBe(TxErrorCodes.NO_RUNTIME);
     expect((caught as TxError).message).toMatch(
-      /^OrderService\.placeOrder is @Transactional\(\) but no Keel runtime/,
+      /^OrderService\.placeOrder is @Transactional\(\) but this instance is not bound to a running Keel runtime/,
     );
   });
 
   it('runs the method in one transaction that nested decorated calls join', async () => {
-    unregister = registerTransactionalDataSource(dataSource);
     const service = new OrderService();
+    unregister = bindTransactional([service], dataSource);
     expect(service.placeOrder.name).toBe('placeOrder');
     const id = await service.placeOrder('1');
     expect(await db().query('SELECT id FROM note ORDER BY id')).toEqual([
@@ -80,19 +80,37 @@ describeWithDatabase('@Transactional()', (db) => {
   });
 
   it('rolls back everything, nested calls included, and passes the error through', async () => {
-    unregister = registerTransactionalDataSource(dataSource);
-    await expect(new OrderService().placeOrder('2', true)).rejects.toThrow('payment declined');
+    const service = new OrderService();
+    unregister = bindTransactional([service], dataSource);
+    await expect(service.placeOrder('2', true)).rejects.toThrow('payment declined');
     expect(await db().query('SELECT id FROM note')).toEqual([]);
   });
 
   it('uses the isolation level of its decorator', async () => {
-    unregister = registerTransactionalDataSource(dataSource);
-    expect(await new OrderService().report()).toBe('repeatable read');
+    const service = new OrderService();
+    unregister = bindTransactional([service], dataSource);
+    expect(await service.report()).toBe('repeatable read');
   });
 
-  it('allows one registration at a time', () => {
-    unregister = registerTransactionalDataSource(dataSource);
-    expect(() => registerTransactionalDataSource(dataSource)).toThrow(/already registered/);
+  it('binds instances, not classes: an unbound instance of a bound class still fails', async () => {
+    const bound = new OrderService();
+    unregister = bindTransactional([bound], dataSource);
+    await bound.placeOrder('3');
+    const caught = await rejectionOf(new OrderService().placeOrder('4'));
+    expect((caught as TxError).code).toBe(TxErrorCodes.NO_RUNTIME);
+  });
+
+  it('refuses an instance already bound, and unbinding frees it', async () => {
+    const service = new OrderService();
+    const unbind = bindTransactional([service], dataSource);
+    expect(() => bindTransactional([service], dataSource)).toThrow(
+      /the OrderService instance is already bound to a running Keel runtime/,
+    );
+    unbind();
+    const caught = await rejectionOf(service.placeOrder('5'));
+    expect((caught as TxError).code).toBe(TxErrorCodes.NO_RUNTIME);
+    unregister = bindTransactional([service], dataSource);
+    await service.placeOrder('5');
   });
 
   it('records the decorated methods', () => {

@@ -159,6 +159,7 @@ describe('validateKeelMetadata', () => {
           group: 'g',
           idempotencyKey: 'id' as 'messageId',
           orderly: 'yes' as unknown as boolean,
+          nonRetriable: true as unknown as () => boolean,
         })
         async badKinds(): Promise<void> {}
       }
@@ -172,7 +173,8 @@ describe('validateKeelMetadata', () => {
       'Bad.dlqTopic: @OnMessage topic %DLQ%g is a dead-letter queue; receive dead letters with @OnDeadLetter({ group })',
       'Bad.typo: @OnMessage unknown option maxRetires, did you mean maxRetries?',
       'Bad.badKinds: @OnMessage orderly must be true or false, got "yes"',
-      `Bad.badKinds: @OnMessage idempotencyKey must be 'messageId' or a function (message) => string, got "id"`,
+      `Bad.badKinds: @OnMessage idempotencyKey must be 'messageId', 'key' or a function (message) => string, got "id"`,
+      'Bad.badKinds: @OnMessage nonRetriable must be a function (error) => boolean, got true',
     ]);
   });
 
