@@ -18,6 +18,11 @@ export interface Message {
   readonly properties?: Readonly<Record<string, string>>;
   /** Delay level 1..18 of the broker's messageDelayLevel (1s 5s 10s 30s 1m ... 2h); 0 or absent = none. */
   readonly delayLevel?: number;
+  /**
+   * Deliver at this time (a Date or epoch ms), to the millisecond, up to the broker's
+   * timerMaxDelaySec ahead (3 days by default); sent as TIMER_DELIVER_MS. Not with delayLevel.
+   */
+  readonly deliverAt?: Date | number;
   /** Whether the broker answers only once the message is stored per its flush mode. Default true. */
   readonly waitStoreMsgOk?: boolean;
 }

@@ -73,6 +73,18 @@ function propertiesOf(message: Message, uniqKey: string, withWait: boolean): Map
     throw new InvalidMessageError(`delayLevel must be a whole number from 0 (none) up, got ${delayLevel}`);
   }
   if (delayLevel > 0) properties.set(MessageConst.PROPERTY_DELAY_TIME_LEVEL, String(delayLevel));
+  if (message.deliverAt !== undefined) {
+    const at = message.deliverAt instanceof Date ? message.deliverAt.getTime() : message.deliverAt;
+    if (!Number.isSafeInteger(at) || at < 0) {
+      throw new InvalidMessageError(
+        `deliverAt must be a valid Date or whole epoch milliseconds, got ${String(message.deliverAt)}`,
+      );
+    }
+    if (delayLevel > 0) {
+      throw new InvalidMessageError('a message takes a delayLevel or a deliverAt time, not both');
+    }
+    properties.set(MessageConst.PROPERTY_TIMER_DELIVER_MS, String(at));
+  }
   if (withWait)
     properties.set(MessageConst.PROPERTY_WAIT_STORE_MSG_OK, String(message.waitStoreMsgOk ?? true));
   properties.set(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, uniqKey);
@@ -131,8 +143,10 @@ export function prepareBatch(
         `batch message ${index} is for topic ${message.topic}, not ${first.topic}; a batch has one topic`,
       );
     }
-    if ((message.delayLevel ?? 0) > 0) {
-      throw new InvalidMessageError(`batch message ${index} has a delayLevel; batches cannot be delayed`);
+    if ((message.delayLevel ?? 0) > 0 || message.deliverAt !== undefined) {
+      throw new InvalidMessageError(
+        `batch message ${index} has a delayLevel or deliverAt; batches cannot be delayed, send it on its own`,
+      );
     }
     const body = bodyBytes(message);
     checkBody(body, limits);

@@ -8,8 +8,9 @@
 //        └─ loadedUntil ──▶ dispatcher: heap, earliest first ──clock timer at the earliest──▶ deliver
 //
 // - Filing reads the timer queue's entries (their tagsCode is the due time) from enqueueOffset and
-//   appends each to its bucket file; an entry due before `loadedUntil` (its bucket is loaded, or it
-//   is overdue) also goes straight to the dispatcher. Buckets not loaded cost no memory.
+//   appends each to its bucket file (timer-buckets.ts); an entry due before `loadedUntil` (its
+//   bucket is loaded, or it is overdue) also goes straight to the dispatcher. Buckets not loaded
+//   cost no memory.
 // - Delivery (timer-dispatcher.ts, timer-delivery.ts): a clock timer set for the earliest entry, so
 //   lateness is the time to store the copy, not a polling period; never early.
 // - Progress (timer-checkpoint.ts) is saved every timerFlushIntervalMs and at stop, and claims only
@@ -24,9 +25,9 @@
 // - Buckets ending at or before the saved deliveredThroughMs + 1 are deleted.
 // - After a crash (timer-recovery.ts) the work since the checkpoint is redone: nothing lost, nothing
 //   early, but a message delivered after the last checkpoint is delivered again (at-least-once; the
-//   copy keeps its UNIQ_KEY, so consumers can tell). Durability is the flush mode's: with
-//   ASYNC_FLUSH a machine crash can take back recent sends and deliveries alike; a killed process
-//   loses nothing.
+//   copy keeps its UNIQ_KEY, so consumers can tell). Durability is otherwise the flush mode's: with
+//   ASYNC_FLUSH a machine crash can take back recently acknowledged sends (the store's rule), and
+//   deliveries it takes back were not claimed yet, so they are made again.
 // - A failed write or fdatasync of a bucket file stops filing and saving progress until restart,
 //   as a failed commit-log write stops the store: the pages may be gone, and recovery redoes the
 //   work from the last checkpoint. Delivery of what is loaded goes on.
@@ -167,7 +168,12 @@ export class TimerService {
     try {
       await service.#start(recovered.deliveredThroughMs);
     } catch (error) {
-      await service.stop();
+      await service.stop().catch((stopError: unknown) => {
+        // The start's failure is the one to report; this one is logged so it is not lost.
+        options.log.error('stopping the timer service after a failed start failed too', {
+          error: String(stopError),
+        });
+      });
       throw error;
     }
     return service;

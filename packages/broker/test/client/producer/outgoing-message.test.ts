@@ -69,6 +69,23 @@ describe('prepareMessage', () => {
       MessageTooLargeError,
     );
   });
+
+  it('sends deliverAt as TIMER_DELIVER_MS, from a Date or epoch ms, and refuses it with a delay level', () => {
+    const at = 1_800_000_000_123;
+    for (const deliverAt of [at, new Date(at)]) {
+      const prepared = prepareMessage({ topic: 'T', body: 'x', deliverAt }, limits, ids());
+      expect(parseMessageProperties(prepared.properties).get('TIMER_DELIVER_MS')).toBe(String(at));
+    }
+    expect(() =>
+      prepareMessage({ topic: 'T', body: 'x', deliverAt: at, delayLevel: 2 }, limits, ids()),
+    ).toThrow(/delayLevel or a deliverAt time, not both/);
+    expect(() => prepareMessage({ topic: 'T', body: 'x', deliverAt: new Date(NaN) }, limits, ids())).toThrow(
+      /deliverAt must be a valid Date/,
+    );
+    expect(() => prepareBatch([{ topic: 'T', body: 'a', deliverAt: at }], limits, ids())).toThrow(
+      /deliverAt/,
+    );
+  });
 });
 
 describe('prepareBatch', () => {
