@@ -145,6 +145,21 @@ describeWithDatabase('cleaning up on PostgreSQL', { needs: 'postgres' }, (db) =>
     expect(await schemaExists(db(), abandoned)).toBe(false);
     expect(await schemaExists(db(), db().schema)).toBe(true);
   });
+
+  it("spares a live suite's own extra schemas (<suite schema>_name) and sweeps a dead suite's", async () => {
+    const live = `${db().schema}_orders`;
+    const dead = `keel_t_999999999_0badf00d_orders`;
+    await db().query(`CREATE SCHEMA ${live}`);
+    await db().query(`CREATE SCHEMA ${dead}`);
+    try {
+      const dropped = await sweepAbandonedSchemas(db().url);
+      expect(dropped).toContain(dead);
+      expect(dropped).not.toContain(live);
+      expect(await schemaExists(db(), live)).toBe(true);
+    } finally {
+      await db().query(`DROP SCHEMA IF EXISTS ${live} CASCADE`);
+    }
+  });
 });
 
 /** A connection the next suite leaves open inside a transaction, as a forgotten DataSource would. */

@@ -86,6 +86,16 @@ async function lockFreshName(admin: Client): Promise<string> {
   throw new Error('could not find a free test schema name in 5 attempts; is pg_advisory_lock working?');
 }
 
+/**
+ * The suite schema a schema belongs to: a suite may create schemas of its own next to its schema
+ * (`<suite schema>_order`); they live and die with it, so they are swept by the suite's lock.
+ */
+export function suiteSchemaOf(schema: string): string {
+  return SUITE_SCHEMA_PATTERN.exec(schema)?.[0] ?? schema;
+}
+
+const SUITE_SCHEMA_PATTERN = new RegExp(`^${SCHEMA_PREFIX}\\d+_[0-9a-f]{8}`);
+
 /** Drops every keel_t_ schema whose suite is gone (see the top of this file); returns their names. */
 export async function sweepAbandonedSchemas(url: string): Promise<string[]> {
   const client = new Client({ connectionString: url, application_name: 'keel-test-sweep' });
@@ -97,17 +107,29 @@ export async function sweepAbandonedSchemas(url: string): Promise<string[]> {
     );
     const dropped: string[] = [];
     for (const { nspname } of schemas.rows) {
-      const lock = await client.query<{ locked: boolean }>(TRY_LOCK_SQL, [LOCK_NAMESPACE, nspname]);
+      const owner = suiteSchemaOf(nspname);
+      const lock = await client.query<{ locked: boolean }>(TRY_LOCK_SQL, [LOCK_NAMESPACE, owner]);
       if (lock.rows[0]?.locked !== true) continue; // its suite is still running
       try {
         await client.query(`DROP SCHEMA IF EXISTS "${nspname.replaceAll('"', '""')}" CASCADE`);
         dropped.push(nspname);
+      } catch (error: unknown) {
+        // Another run sweeping at the same moment can deadlock with this DROP (40P01) or drop the
+        // schema first; either way the schema is being dealt with, and this run's tests do not
+        // need it gone. Anything else is a real problem with the server.
+        if (!isConcurrentSweep(error)) throw error;
       } finally {
-        await client.query(UNLOCK_SQL, [LOCK_NAMESPACE, nspname]);
+        await client.query(UNLOCK_SQL, [LOCK_NAMESPACE, owner]);
       }
     }
     return dropped;
   } finally {
     await client.end();
   }
+}
+
+/** deadlock_detected, or a concurrent drop's "does not exist" / "tuple concurrently deleted". */
+function isConcurrentSweep(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '40P01' || code === '3F000' || code === 'XX000';
 }
