@@ -33,13 +33,16 @@ export interface BenchCluster {
   stop(): Promise<void>;
 }
 
-interface ServerProcess {
+export interface ServerProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   readonly log: string[];
 }
 
-function startServer(nodeArgs: readonly string[], keelArgs: readonly string[]): Promise<ServerProcess> {
+export function startServer(
+  nodeArgs: readonly string[],
+  keelArgs: readonly string[],
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...nodeArgs, KEEL_MAIN, ...keelArgs], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -77,7 +80,7 @@ function startServer(nodeArgs: readonly string[], keelArgs: readonly string[]): 
   });
 }
 
-async function stopServer(server: ServerProcess): Promise<void> {
+export async function stopServer(server: ServerProcess): Promise<void> {
   if (server.child.connected) server.child.disconnect();
   if (server.child.exitCode === null) server.child.kill('SIGTERM');
   const code = await server.exited;

@@ -10,7 +10,8 @@
 // the broker process of run 1 there, for profile-top.js).
 //  3. The client benchmark (client-bench.ts): Keel's Producer against NATS JetStream and RabbitMQ.
 // BENCH selects the parts: `broker`, `client`, or `all` (default); `tx` runs only the
-// transactional-send benchmark (tx-bench.ts), which `all` leaves out.
+// transactional-send benchmark (tx-bench.ts), `ha` only the replication benchmark (ha-bench.ts):
+// `all` leaves both out.
 import { loadavg } from 'node:os';
 import { ResponseCode } from '@keel/broker/internal';
 import type { RemotingCommand } from '@keel/broker/internal';
@@ -23,6 +24,7 @@ import { codecCosts, PULL_BATCH, storeCosts } from './micro-costs';
 import { runLoad, type LoadResult } from './request-load';
 import { runClientBench } from './client-bench';
 import { runTxBench } from './tx-bench';
+import { runHaBench } from './ha-bench';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const SENDS = Number(process.env.SENDS ?? 50_000);
@@ -206,10 +208,14 @@ async function brokerBench(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!['all', 'broker', 'client', 'tx'].includes(BENCH))
-    throw new Error(`BENCH=${BENCH}: use all, broker, client or tx`);
+  if (!['all', 'broker', 'client', 'tx', 'ha'].includes(BENCH))
+    throw new Error(`BENCH=${BENCH}: use all, broker, client, tx or ha`);
   if (BENCH === 'tx') {
     await runTxBench();
+    return;
+  }
+  if (BENCH === 'ha') {
+    await runHaBench();
     return;
   }
   if (BENCH !== 'client') await brokerBench();

@@ -31,7 +31,13 @@ import { buildClientId } from './client-id';
 import type { ResolvedClientOptions } from './client-options';
 import { ClientRegistrations, type ConsumerDataProvider } from './client-registrations';
 import { NameServerSelector } from './name-server-selector';
-import { brokerAddressesOf, findMasterAddress, routeFingerprint } from './route-snapshot';
+import {
+  brokerAddressesOf,
+  findBrokerAddress,
+  findMasterAddress,
+  routeFingerprint,
+  type FoundBroker,
+} from './route-snapshot';
 
 export interface ClientInstanceEvents {
   /** A topic's route was first learned, changed, or disappeared (route undefined). */
@@ -53,6 +59,9 @@ export interface TopicRouteOptions {
   readonly refresh?: boolean;
 }
 
+/** recheckRoute reads a topic's route at most this often. */
+const ROUTE_RECHECK_MS = 1000;
+
 export class ClientInstance extends TypedEmitter<ClientInstanceEvents> {
   readonly clientId: string;
   readonly options: ResolvedClientOptions;
@@ -62,6 +71,8 @@ export class ClientInstance extends TypedEmitter<ClientInstanceEvents> {
   /** Topics whose routes are kept fresh; undefined = the name server does not know the topic (yet). */
   readonly #routes = new Map<string, TopicRouteData | undefined>();
   readonly #routeFetches = new Map<string, Promise<TopicRouteData | undefined>>();
+  /** When each topic's route was last re-read by recheckRoute. */
+  readonly #rechecked = new Map<string, number>();
   readonly #brokerRequestHandlers = new Map<number, BrokerRequestHandler>();
   readonly #timers: TimerHandle[] = [];
   #failures = 0;
@@ -149,6 +160,39 @@ export class ClientInstance extends TypedEmitter<ClientInstanceEvents> {
   /** The master address of a broker group, from the routes in use. */
   brokerAddress(brokerName: string): string | undefined {
     return findMasterAddress(this.#knownRoutes(), brokerName);
+  }
+
+  /**
+   * Broker `brokerId` of group `brokerName`, or a fallback (route-snapshot.ts findBrokerAddress);
+   * `topic`'s own route is consulted first, as the freshest for it.
+   */
+  findBrokerAddress(
+    brokerName: string,
+    brokerId: number,
+    onlyThisBroker: boolean,
+    topic?: string,
+  ): FoundBroker | undefined {
+    const own = topic === undefined ? undefined : this.#routes.get(topic);
+    const routes = own === undefined ? this.#knownRoutes() : [own, ...this.#knownRoutes()];
+    return findBrokerAddress(routes, brokerName, brokerId, onlyThisBroker);
+  }
+
+  /**
+   * Re-reads `topic`'s route now, unless that was done less than ROUTE_RECHECK_MS ago: a consumer
+   * that finds a broker gone (or a suggested one missing) learns the new route at once instead of
+   * at the next pollNameServerInterval, without flooding the name servers. Never rejects: a
+   * failure is logged and counted like a failed scheduled refresh.
+   */
+  async recheckRoute(topic: string): Promise<void> {
+    const now = this.options.clock.now();
+    if (now - (this.#rechecked.get(topic) ?? -Infinity) < ROUTE_RECHECK_MS) return;
+    this.#rechecked.set(topic, now);
+    try {
+      await this.#fetchRoute(topic);
+    } catch (error) {
+      // Not the caller's failure: the scheduled refresh tries again, and the caller retries anyway.
+      this.#logFailure(`route re-read of ${topic}`, error);
+    }
   }
 
   /** Re-reads the routes of every topic in use; what the schedule runs. */

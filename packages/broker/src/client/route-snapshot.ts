@@ -49,3 +49,38 @@ export function brokerAddressesOf(routes: Iterable<TopicRouteData>, mastersOnly:
   }
   return [...masters, ...[...slaves].filter((a) => !masters.has(a))];
 }
+
+export interface FoundBroker {
+  readonly address: string;
+  readonly brokerId: number;
+}
+
+/**
+ * Where a request meant for broker `brokerId` of group `brokerName` goes (RocketMQ's
+ * findBrokerAddressInSubscribe): that broker; for a slave id missing from the route, the next id;
+ * otherwise, unless `onlyThisBroker`, the group's lowest id, which is its master while it has one
+ * (consumers fall back to a slave when the master is gone). The first route that lists the group
+ * decides: callers put the route of the topic at hand first, the freshest for it.
+ */
+export function findBrokerAddress(
+  routes: Iterable<TopicRouteData>,
+  brokerName: string,
+  brokerId: number,
+  onlyThisBroker: boolean,
+): FoundBroker | undefined {
+  for (const route of routes) {
+    const broker = route.brokerDatas.find((b) => b.brokerName === brokerName && b.brokerAddrs.size > 0);
+    if (broker === undefined) continue;
+    const addrs = broker.brokerAddrs;
+    const exact = addrs.get(brokerId);
+    if (exact !== undefined) return { address: exact, brokerId };
+    if (brokerId !== MASTER_BROKER_ID) {
+      const next = addrs.get(brokerId + 1);
+      if (next !== undefined) return { address: next, brokerId: brokerId + 1 };
+    }
+    if (onlyThisBroker) return undefined;
+    const lowest = Math.min(...addrs.keys());
+    return { address: addrs.get(lowest)!, brokerId: lowest };
+  }
+  return undefined;
+}

@@ -70,6 +70,13 @@ export const brokerConfigSchema = defineConfigSchema({
       max: 65534,
       doc: 'Port of the remoting server. The broker also listens on listenPort-2 (the VIP channel, no pulls) and listenPort+1 (HA replication), so it must leave room for both.',
     },
+    metricsPort: {
+      type: 'int',
+      default: 0,
+      min: 0,
+      max: 65535,
+      doc: 'Port of the Prometheus metrics endpoint (HTTP GET /metrics, on the same interfaces as the remoting server); 0 = off. docs/operations.md lists the metrics.',
+    },
     brokerIP1: {
       type: 'string',
       optional: true,
@@ -151,7 +158,47 @@ export const brokerConfigSchema = defineConfigSchema({
     slaveReadEnable: {
       type: 'boolean',
       default: false,
-      doc: 'Suggest that consumers pull from a slave when what they read is no longer in memory on the master.',
+      doc: 'Master: suggest that consumers pull from a slave when what they read lies more than accessMessageInMemoryMaxRatio of RAM behind the log end. Slave: serve pulls while its master is up (without it, a slave serves pulls only while its master is unreachable).',
+    },
+    accessMessageInMemoryMaxRatio: {
+      type: 'int',
+      default: 40,
+      min: 0,
+      max: 100,
+      doc: 'Percent of physical RAM: a read further behind the commit-log end than this is "from disk" (smaller pull batches; with slaveReadEnable, the consumer is sent to a slave).',
+    },
+    haSendHeartbeatInterval: {
+      type: 'int',
+      default: 5000,
+      min: 1,
+      doc: 'Milliseconds between HA heartbeats: a slave reports its offset at least this often, a master sends an empty frame after this long idle.',
+    },
+    haHousekeepingInterval: {
+      type: 'int',
+      default: 20_000,
+      min: 1,
+      doc: 'Milliseconds without any HA traffic after which master or slave closes the replication connection (the slave then reconnects).',
+    },
+    haTransferBatchSize: {
+      type: 'int',
+      default: 32 * 1024,
+      min: 1,
+      max: 16 * 1024 * 1024,
+      doc: 'Bytes of commit log a master sends a slave in one frame at most (32 KiB).',
+    },
+    haSlaveFallbehindMax: {
+      type: 'long',
+      default: 256 * 1024 * 1024,
+      min: 0,
+      // RocketMQ 5 renamed it; a 5.x broker.conf carries over.
+      aliases: ['haMaxGapNotInSync'],
+      doc: 'SYNC_MASTER: when the slave is more bytes than this behind, sends answer SLAVE_NOT_AVAILABLE at once instead of waiting for it (256 MiB).',
+    },
+    slaveTimeout: {
+      type: 'int',
+      default: 3000,
+      min: 1,
+      doc: 'SYNC_MASTER: milliseconds a send waits for the slave to have it before answering FLUSH_SLAVE_TIMEOUT (the message is stored on the master either way).',
     },
     flushConsumerOffsetInterval: {
       type: 'int',
@@ -268,6 +315,17 @@ export const brokerConfigSchema = defineConfigSchema({
         ];
       }
       return [];
+    },
+    (c) => {
+      const taken = [c.listenPort - 2, c.listenPort, c.listenPort + 1];
+      return c.metricsPort !== 0 && taken.includes(c.metricsPort)
+        ? [
+            {
+              key: 'metricsPort',
+              message: `${c.metricsPort} is one of the broker's remoting ports (${taken.join(', ')}); pick another`,
+            },
+          ]
+        : [];
     },
     (c) =>
       (c.namesrvAddr ?? []).flatMap((address) => {

@@ -18,6 +18,7 @@ import type { SubscriptionGroupManager } from './subscription/subscription-group
 import type { TopicConfigManager } from './topic/topic-config-manager';
 import type { TimerService } from './timer/timer-service';
 import type { TransactionService } from './transaction/transaction-service';
+import type { Replication } from './ha/replication';
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
@@ -42,6 +43,8 @@ export interface BrokerContext {
   readonly timer: TimerService | undefined;
   /** Half messages: END_TRANSACTION, the check service, `tx list`. */
   readonly transactions: TransactionService;
+  /** Master/slave replication: the SYNC_MASTER wait, a slave's link to its master (server/ha). */
+  readonly replication: Replication;
   /** Called after a topic table change that the name servers must hear about. */
   readonly topicsChanged: () => void;
 }

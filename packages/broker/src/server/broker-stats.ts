@@ -3,6 +3,10 @@
 
 import type { Clock } from '../common/clock';
 
+/** The requests whose latency is observed (the metrics' send and pull histograms). */
+export type ObservedRequest = 'send' | 'pull';
+export type LatencyObserver = (request: ObservedRequest, seconds: number) => void;
+
 export class BrokerStats {
   readonly bootTimestampMs: number;
   #putMessages = 0;
@@ -10,6 +14,8 @@ export class BrokerStats {
   #getMessages = 0;
   #getBytes = 0;
   #putFailures = 0;
+  // Latencies are not kept here: only an observer (the metrics endpoint, when on) wants them.
+  readonly #latencyObservers = new Set<LatencyObserver>();
 
   constructor(clock: Clock) {
     this.bootTimestampMs = clock.now();
@@ -27,6 +33,16 @@ export class BrokerStats {
   recordGet(messages: number, bytes: number): void {
     this.#getMessages += messages;
     this.#getBytes += bytes;
+  }
+
+  recordLatency(request: ObservedRequest, seconds: number): void {
+    for (const observer of this.#latencyObservers) observer(request, seconds);
+  }
+
+  /** Calls `observer` with every latency recorded from now on; returns the function that stops it. */
+  observeLatency(observer: LatencyObserver): () => void {
+    this.#latencyObservers.add(observer);
+    return () => this.#latencyObservers.delete(observer);
   }
 
   snapshot(): {

@@ -23,6 +23,7 @@ import { PERM_READ_WRITE } from '../protocol/perm-name';
 import type { TopicConfig } from '../store/metadata/topic-config-file';
 import type { ClientChannel } from './client/client-channel';
 import { openBrokerContext, type OpenedBrokerContext } from './open-broker-context';
+import { MetricsServer } from './metrics/metrics-server';
 import { registerBrokerProcessors } from './processor/register-processors';
 import { NameServerRegistrar } from './registration/name-server-registrar';
 
@@ -47,6 +48,8 @@ export class Broker {
   readonly #registrar: NameServerRegistrar;
   readonly #housekeeping: TimerHandle;
   readonly #options: BrokerOptions;
+  /** Set after start when metricsPort is not 0. */
+  #metrics: MetricsServer | undefined;
   #closed: Promise<void> | undefined;
 
   private constructor(
@@ -109,6 +112,19 @@ export class Broker {
       throw error;
     }
     for (const server of servers) watchServer(server, context);
+    try {
+      // Before registering: the name servers hand this HA address to slaves at once.
+      await context.replication.start({
+        client,
+        registrations: () => registration.registrar?.lastOutcomes ?? [],
+        ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
+      });
+    } catch (error) {
+      await Promise.all(servers.map((server) => server.close({ graceMs: 0 })));
+      await opened.close();
+      await client.close();
+      throw error;
+    }
     const registrar = new NameServerRegistrar({
       identity: {
         clusterName: config.brokerClusterName,
@@ -130,6 +146,14 @@ export class Broker {
     });
     registration.registrar = registrar;
     const broker = new Broker(opened, servers, client, registrar, options);
+    if (config.metricsPort !== 0) {
+      try {
+        broker.#metrics = await MetricsServer.start(context, config.metricsPort, options.bindAddress);
+      } catch (error) {
+        await broker.close('the metrics endpoint could not start');
+        throw error;
+      }
+    }
     await registrar.start();
     log.info('broker started', {
       cluster: config.brokerClusterName,
@@ -139,6 +163,7 @@ export class Broker {
       addr: context.brokerAddr,
       port: broker.port,
       vipPort: broker.vipPort,
+      haPort: config.brokerRole === 'SLAVE' ? undefined : config.haListenPort,
       nameServers: config.namesrvAddr.join(';') || 'none',
       flush: config.store.flushDiskType,
     });
@@ -151,6 +176,11 @@ export class Broker {
 
   get vipPort(): number {
     return this.#servers[1]?.port ?? 0;
+  }
+
+  /** Port of the metrics endpoint; 0 when metricsPort is 0 (off). */
+  get metricsPort(): number {
+    return this.#metrics?.port ?? 0;
   }
 
   /** `brokerIP1:port` of the main listener: what clients connect to. */
@@ -173,6 +203,7 @@ export class Broker {
     holds.stop();
     const graceMs = this.#options.shutdownGraceMs ?? 5000;
     await Promise.all(this.#servers.map((server) => server.close({ graceMs })));
+    await this.#metrics?.close();
     await this.#opened.close();
     await this.#client.close();
     log.info('broker stopped');

@@ -1,7 +1,10 @@
 // Opens everything a broker's processors need, in the order that keeps data safe: the store first
 // (it takes the directory lock and recovers), then the metadata tables under its root, then the
-// in-memory managers. `close` undoes it in reverse: held pulls are answered, offsets persisted,
-// the store flushed and checkpointed.
+// in-memory managers and the services. Every service is opened (recovered, rebuilt) before any is
+// started: until then nothing but the transaction rebuild's repair writes to the store, so that
+// repair lands right after the op record it completes. If opening fails, the services opened so
+// far are stopped in reverse order, then the store is closed. `close` undoes it in reverse: held
+// pulls are answered, offsets persisted, the store flushed and checkpointed.
 
 import type { Clock } from '../common/clock';
 import { ConfigError } from '../common/errors';
@@ -26,6 +29,7 @@ import { deliveryTimeTagsCodeRule } from './delivery/delivery-time-rule';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
 import { TimerService, timerDirOf } from './timer/timer-service';
 import { TransactionService } from './transaction/transaction-service';
+import { Replication } from './ha/replication';
 
 export interface OpenBrokerContextOptions {
   readonly config: BrokerConfig;
@@ -50,7 +54,11 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
     clock,
     config: config.store,
     tagsCodeRule: deliveryTimeTagsCodeRule(config.messageDelayLevelsMs),
+    // A slave's log is a copy of its master's: nothing but replication may write to it.
+    replica: config.brokerRole === 'SLAVE',
   });
+  // How to stop each service opened so far, for a failed open (in reverse order).
+  const opened: Array<{ readonly name: string; readonly stop: () => Promise<void> }> = [];
   try {
     const paths = metadataFilePaths(config.store.storePathRootDir);
     const topics = await TopicConfigManager.load({
@@ -122,6 +130,7 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
       flushDelayOffsetIntervalMs: config.flushDelayOffsetInterval,
       deliver: config.brokerRole !== 'SLAVE',
     });
+    opened.push({ name: 'schedule', stop: () => schedule.stop() });
     // Not on a SLAVE: it replicates the master's deliveries instead of making its own.
     const timer =
       config.brokerRole === 'SLAVE'
@@ -134,7 +143,9 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
             dir: timerDirOf(config.store.storePathRootDir),
             flushIntervalMs: config.timerFlushIntervalMs,
           });
-    // Before any request: the half-message table is rebuilt from the store and follows it from here.
+    if (timer !== undefined) opened.push({ name: 'timer', stop: () => timer.stop() });
+    // Before any request, and before any service writes: the half-message table is rebuilt from the
+    // store (repairing a commit cut short by a crash) and follows it from here.
     const transactions = await TransactionService.open({
       config,
       store,
@@ -146,9 +157,12 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
       storeHost,
       nextOpaque: options.nextOpaque,
     });
+    opened.push({ name: 'transactions', stop: () => transactions.close() });
+    const replication = new Replication({ config, clock, log, store, topics, groups, offsets, schedule });
     holds.start();
     offsets.start();
     schedule.start();
+    timer?.start();
     transactions.start();
     const context: BrokerContext = {
       config,
@@ -168,11 +182,14 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
       schedule,
       timer,
       transactions,
+      replication,
       topicsChanged: options.topicsChanged,
     };
     return {
       context,
       close: async () => {
+        // First: a slave's link appends to the store, a master's streams from it.
+        await replication.close();
         holds.wakeAll('shutdown');
         holds.stop();
         // Before the store closes: a delivery in progress must finish its put.
@@ -185,8 +202,27 @@ export async function openBrokerContext(options: OpenBrokerContextOptions): Prom
       },
     };
   } catch (error) {
+    await stopOpened(opened, log);
     await store.close();
     throw error;
+  }
+}
+
+/** Stops the services a failed open left behind, newest first; a failed stop is logged, not thrown. */
+async function stopOpened(
+  opened: ReadonlyArray<{ readonly name: string; readonly stop: () => Promise<void> }>,
+  log: Logger,
+): Promise<void> {
+  for (const service of [...opened].reverse()) {
+    try {
+      await service.stop();
+    } catch (error) {
+      // The open's failure is the one to report; this one is logged so it is not lost.
+      log.error('stopping a service after a failed broker open failed too', {
+        service: service.name,
+        error: String(error),
+      });
+    }
   }
 }
 

@@ -4,8 +4,9 @@ import { MessageErrorCodes } from '../protocol/message/message-errors';
 import { transactionType } from '../protocol/message/message-sys-flag';
 import { tagsCode } from '../protocol/message/java-string-hash';
 import {
-  prepareStoredMessage,
-  type PreparedStoredMessage,
+  measureStoredMessage,
+  withBodyCrc,
+  type MeasuredStoredMessage,
   type StoredMessageFields,
 } from '../protocol/message/stored-message';
 import type { DecodedStoredMessage } from '../protocol/message/stored-message-decoder';
@@ -14,7 +15,13 @@ import { CommitLog } from './commitlog/commit-log';
 import { ConsumeQueueTable } from './consumequeue/consume-queue-table';
 import { CQ_BLANK_SIZE, type ConsumeQueueEntry } from './consumequeue/consume-queue-layout';
 import type { Disk, DiskLock } from './disk/disk';
-import { isConsumable, type DispatchRequest, type TagsCodeRule } from './dispatch-request';
+import {
+  dispatchRequestFromRecord,
+  isConsumable,
+  type DispatchRequest,
+  type TagsCodeRule,
+} from './dispatch-request';
+import { splitReplicatedRecords } from './commitlog/replica-records';
 import { getMessage, type GetMessageLimits, type GetMessageResult } from './get-message';
 import type { MessageStoreConfig } from './message-store-config';
 import { StoreErrorCodes } from './store-errors';
@@ -66,6 +73,19 @@ export interface MessageStoreOptions {
   readonly clock: Clock;
   /** Consume-queue tagsCode of scheduling topics (delivery times); default: every topic by tag. */
   readonly tagsCodeRule?: TagsCodeRule;
+  /**
+   * A slave's store: puts are refused (SERVICE_NOT_AVAILABLE); only `appendReplicated` writes, so
+   * the log stays a byte-for-byte copy of the master's. Default false.
+   */
+  readonly replica?: boolean;
+}
+
+/** Where the log stands after `appendReplicated`. */
+export interface ReplicaAppendResult {
+  /** The log's end: every byte of the master's log below it is here (records, or segment padding). */
+  readonly end: number;
+  /** Bytes the record starting at `end` needs in all, when the data stopped inside it; else 0. */
+  readonly needed: number;
 }
 
 /**
@@ -78,6 +98,7 @@ export class MessageStore {
   readonly #disk: Disk;
   readonly #clock: Clock;
   readonly #tagsCodeRule: TagsCodeRule | undefined;
+  readonly #replica: boolean;
   readonly #commitLog: CommitLog;
   readonly #queues: ConsumeQueueTable;
   readonly #checkpoint: StoreCheckpoint;
@@ -107,6 +128,7 @@ export class MessageStore {
     this.#disk = options.disk;
     this.#clock = options.clock;
     this.#tagsCodeRule = options.tagsCodeRule;
+    this.#replica = options.replica ?? false;
     this.#commitLog = parts.commitLog;
     this.#queues = parts.queues;
     this.#checkpoint = parts.checkpoint;
@@ -254,28 +276,98 @@ export class MessageStore {
     }
   }
 
-  /** Checks and appends one message synchronously; its status is PUT_OK or why it was refused. */
-  #append(request: PutMessageRequest): PutMessageResult {
-    const refused = this.#refusal();
-    if (refused !== undefined) return refused;
+  /**
+   * A slave's replication: appends the master's commit-log bytes `data`, which start at log offset
+   * `dataOffset`, verified record by record and at the same offsets, and dispatches each record to
+   * the consume queues and the index as recovery would. Bytes below the log's end are skipped (the
+   * master resends from the offset the slave reported; after a blank record it streams the
+   * segment's zero tail). A record cut off at the end of `data` is left for the next call:
+   * `needed` says how much of it must be passed then. An empty log starts at `dataOffset`.
+   * Throws (REPLICA_GAP, REPLICA_DATA_INVALID) without writing anything when the data does not
+   * continue this log; calls must not overlap.
+   */
+  async appendReplicated(dataOffset: number, data: Buffer): Promise<ReplicaAppendResult> {
+    const refused = this.#writeRefusal();
+    if (refused !== undefined) throw refused;
+    const log = this.#commitLog;
+    if (log.segmentStarts().length === 0 && log.maxOffset === log.minOffset && log.maxOffset !== dataOffset) {
+      // A new slave of a master whose log no longer starts at 0 (retention): begin where it begins.
+      await this.#commitLog.truncateTo(dataOffset);
+    }
+    const end = this.#commitLog.maxOffset;
+    if (dataOffset > end) {
+      throw new KeelError(
+        StoreErrorCodes.REPLICA_GAP,
+        `replicated data starts at commit-log offset ${dataOffset}, past this log's end ${end}; ` +
+          "the master skipped data this slave lacks (if the master deleted it, empty this slave's store and let it copy the master again)",
+      );
+    }
+    if (dataOffset + data.length <= end) return { end, needed: 0 };
+    const split = splitReplicatedRecords(data, dataOffset, end, this.#commitLog.segmentSizeBytes);
+    for (const piece of split.pieces) {
+      if (piece.kind === 'blank') {
+        this.#commitLog.appendBlankRecord(piece.bytes);
+        continue;
+      }
+      this.#commitLog.appendVerbatim(piece.bytes);
+      this.#dispatch(dispatchRequestFromRecord(piece.message, this.#tagsCodeRule));
+    }
+    return { end: this.#commitLog.maxOffset, needed: split.needed };
+  }
+
+  /**
+   * Up to `maxBytes` of the commit log from `offset`, acknowledged bytes only and never past the
+   * end of the segment holding `offset` (a master's replication reads its log this way). Empty at
+   * the acknowledged end and below the oldest segment kept.
+   */
+  readCommitLog(offset: number, maxBytes: number): Promise<Buffer> {
+    const available = this.#commitLog.confirmedOffset - offset;
+    if (available <= 0 || offset < this.#commitLog.minOffset) return Promise.resolve(Buffer.alloc(0));
+    return this.#commitLog.read(offset, Math.min(maxBytes, available));
+  }
+
+  /**
+   * Why a put of `request` would be refused by the checks of the message itself (text, field
+   * ranges and sizes, maxMessageSize), or undefined when it would be appended unless the store
+   * refuses every write then (closed, failed disk, disk full). For a caller that must know before
+   * appending something else first (END_TRANSACTION's op record before the committed message).
+   * The body is not checksummed here.
+   */
+  checkStorable(request: PutMessageRequest): KeelError | undefined {
+    const measured = this.#measure(request);
+    return 'status' in measured ? measured.error : undefined;
+  }
+
+  /** The message validated and measured, or the refusal a put answers with. */
+  #measure(request: PutMessageRequest): MeasuredStoredMessage | PutMessageResult {
     const invalidText = checkStorableText(request.fields.topic, request.fields.properties);
     if (invalidText !== undefined) return failed('MESSAGE_ILLEGAL', invalidText);
-    let prepared: PreparedStoredMessage;
+    let measured: MeasuredStoredMessage;
     try {
-      prepared = prepareStoredMessage(request.fields);
+      measured = measureStoredMessage(request.fields);
     } catch (error) {
       const status = isPropertiesError(error) ? 'PROPERTIES_SIZE_EXCEEDED' : 'MESSAGE_ILLEGAL';
       return failed(status, toKeelError(error));
     }
-    if (prepared.totalSize > this.config.maxMessageSize) {
+    if (measured.totalSize > this.config.maxMessageSize) {
       return failed(
         'MESSAGE_ILLEGAL',
         new KeelError(
           StoreErrorCodes.MESSAGE_TOO_LARGE,
-          `message is ${prepared.totalSize} bytes stored, more than maxMessageSize ${this.config.maxMessageSize}; send a smaller body (or compress it), or raise maxMessageSize on the broker`,
+          `message is ${measured.totalSize} bytes stored, more than maxMessageSize ${this.config.maxMessageSize}; send a smaller body (or compress it), or raise maxMessageSize on the broker`,
         ),
       );
     }
+    return measured;
+  }
+
+  /** Checks and appends one message synchronously; its status is PUT_OK or why it was refused. */
+  #append(request: PutMessageRequest): PutMessageResult {
+    const refused = this.#refusal();
+    if (refused !== undefined) return refused;
+    const measured = this.#measure(request);
+    if ('status' in measured) return measured;
+    const prepared = withBodyCrc(measured);
     const { fields } = request;
     const type = transactionType(prepared.sysFlag);
     const queue = isConsumable(type) ? this.#queues.findOrCreate(fields.topic, fields.queueId) : undefined;
@@ -490,25 +582,32 @@ export class MessageStore {
   }
 
   #refusal(): PutMessageResult | undefined {
-    if (this.#closed) {
-      return failed(
-        'SERVICE_NOT_AVAILABLE',
-        new KeelError(StoreErrorCodes.CLOSED, 'the message store is shut down; retry on another broker'),
-      );
-    }
-    if (this.#commitLog.failure !== undefined) {
+    if (this.#replica) {
       return failed(
         'SERVICE_NOT_AVAILABLE',
         new KeelError(
-          StoreErrorCodes.NOT_WRITABLE,
-          'the commit log failed a write or fdatasync and accepts no more messages; check the disk and restart the broker',
-          { cause: this.#commitLog.failure },
+          StoreErrorCodes.READ_ONLY,
+          "this broker's store is a slave's copy of its master's log and takes no messages; send them to the master",
         ),
       );
     }
-    const diskFull = this.#retention?.diskFullError();
-    if (diskFull !== undefined) return failed('SERVICE_NOT_AVAILABLE', diskFull);
-    return undefined;
+    const refused = this.#writeRefusal();
+    return refused === undefined ? undefined : failed('SERVICE_NOT_AVAILABLE', refused);
+  }
+
+  /** Why nothing can be written now (closed, failed disk, disk full), or undefined. */
+  #writeRefusal(): KeelError | undefined {
+    if (this.#closed) {
+      return new KeelError(StoreErrorCodes.CLOSED, 'the message store is shut down; retry on another broker');
+    }
+    if (this.#commitLog.failure !== undefined) {
+      return new KeelError(
+        StoreErrorCodes.NOT_WRITABLE,
+        'the commit log failed a write or fdatasync and accepts no more messages; check the disk and restart the broker',
+        { cause: this.#commitLog.failure },
+      );
+    }
+    return this.#retention?.diskFullError();
   }
 
   #periodicCheckpoint(): void {

@@ -1,14 +1,18 @@
 // keel admin clusterList | brokerStatus
 
 import { BROKER_OPTION, type AdminSubcommand } from './admin-subcommand';
+import { replicationView } from './replication-view';
 import { formatFields, formatTable } from './table';
 
 export const clusterList: AdminSubcommand = {
   name: 'clusterList',
-  summary: 'Every broker of every cluster, with its version and totals since start',
+  summary: 'Every broker of every cluster: version, role, replication lag and totals since start',
   synopsis: '',
   options: [],
-  notes: ["Keel's brokers report totals since start where RocketMQ shows TPS figures."],
+  notes: [
+    "Keel's brokers report totals since start where RocketMQ shows TPS figures.",
+    "Lag: on a master, bytes its best slave has not acknowledged; on a slave, bytes behind its master's log end.",
+  ],
   example: 'keel admin clusterList -n 127.0.0.1:9876',
   prepare() {
     return async ({ client }) => {
@@ -16,7 +20,11 @@ export const clusterList: AdminSubcommand = {
       const figure = (runtime: ReadonlyMap<string, string>, key: string) => runtime.get(key) ?? '-';
       return {
         json: {
-          brokers: members.map((m) => ({ ...m, runtime: Object.fromEntries(m.runtime) })),
+          brokers: members.map((m) => ({
+            ...m,
+            ...replicationView(m, members),
+            runtime: Object.fromEntries(m.runtime),
+          })),
         },
         text: formatTable(
           [
@@ -25,6 +33,8 @@ export const clusterList: AdminSubcommand = {
             { title: 'BID', align: 'right' },
             { title: 'Address' },
             { title: 'Version' },
+            { title: 'Role' },
+            { title: 'Lag', align: 'right' },
             { title: 'Put Total', align: 'right' },
             { title: 'Get Total', align: 'right' },
             { title: 'Runtime' },
@@ -35,6 +45,8 @@ export const clusterList: AdminSubcommand = {
             m.brokerId,
             m.address,
             figure(m.runtime, 'brokerVersionDesc'),
+            replicationView(m, members).role,
+            replicationView(m, members).lag,
             figure(m.runtime, 'msgPutTotalTodayNow'),
             figure(m.runtime, 'msgGetTotalTodayNow'),
             m.error === undefined ? figure(m.runtime, 'runtime') : `unreachable: ${m.error}`,

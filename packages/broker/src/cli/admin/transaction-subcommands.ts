@@ -5,6 +5,7 @@ import {
   DEFAULT_TX_LIST_MAX,
   MAX_LISTED_HALF_MESSAGES,
   type OpenTransaction,
+  type ResolvedTransaction,
 } from '../../client/admin/transaction-admin';
 import { UsageError, type OptionDef } from '../args';
 import { BROKER_OPTION, CLUSTER_OPTION, type AdminSubcommand, type AdminStep } from './admin-subcommand';
@@ -70,7 +71,6 @@ export const txCommit: AdminSubcommand = resolveSubcommand('commit');
 export const txRollback: AdminSubcommand = resolveSubcommand('rollback');
 
 function resolveSubcommand(resolution: 'commit' | 'rollback'): AdminSubcommand {
-  const done = resolution === 'commit' ? 'committed' : 'rolled back';
   return {
     name: `tx ${resolution}`,
     summary:
@@ -82,6 +82,12 @@ function resolveSubcommand(resolution: 'commit' | 'rollback'): AdminSubcommand {
     notes: [
       'Sends END_TRANSACTION as the producer would answer a check. A transaction already resolved is',
       'left alone: a message is never delivered twice, nor after a rollback.',
+      ...(resolution === 'commit'
+        ? [
+            'Several open half messages with one msgId (a producer retried its half send): the oldest is',
+            'committed and the others rolled back, so the message is delivered once.',
+          ]
+        : ['Several open half messages with one msgId are all rolled back.']),
     ],
     example: `keel admin tx ${resolution} -n 127.0.0.1:9876 -i 7F0000011F9018B4AAC27E0A6CB70000`,
     prepare(options) {
@@ -94,15 +100,19 @@ function resolveSubcommand(resolution: 'commit' | 'rollback'): AdminSubcommand {
             : await client.txRollback(msgId, broker);
         return {
           json: { resolution, resolved },
-          text: resolved.map(
-            (t) =>
-              `${done} ${t.msgId} (topic ${t.topic}, group ${t.producerGroup}, broker ${t.brokerName}, was ${t.state})`,
-          ),
+          text: resolved.map(describeResolved),
         };
       };
       return step;
     },
   };
+}
+
+function describeResolved(t: ResolvedTransaction): string {
+  const done = t.resolution === 'commit' ? 'committed' : 'rolled back';
+  const what = `${done} ${t.msgId} (topic ${t.topic}, group ${t.producerGroup}, broker ${t.brokerName}, commit-log offset ${t.commitLogOffset}, was ${t.state})`;
+  if (t.duplicateOf === undefined) return what;
+  return `${what}: a duplicate of the half message committed at ${t.duplicateOf.brokerName} commit-log offset ${t.duplicateOf.commitLogOffset} (a retried half send)`;
 }
 
 function transactionTable(transactions: readonly OpenTransaction[]): string[] {

@@ -47,11 +47,12 @@ import {
   type OffsetQuery,
   type OffsetQueryResult,
 } from './message-admin';
+import { consumerMembers, type ConsumerMembers } from './consumer-members';
 import type { ProgressListener } from './progress';
 import {
   listTransactions,
   resolveTransaction,
-  type OpenTransaction,
+  type ResolvedTransaction,
   type TransactionList,
   type TransactionListQuery,
 } from './transaction-admin';
@@ -140,6 +141,11 @@ export class AdminClient {
     return consumerConnection(this.#requester, group);
   }
 
+  /** Online members with their connection addresses, and the group's subscriptions. */
+  consumerMembers(group: string): Promise<ConsumerMembers> {
+    return consumerMembers(this.#requester, group);
+  }
+
   /** An offset message id, or a UNIQ_KEY together with its topic. */
   queryMsgById(msgId: string, topic?: string): Promise<MessageExt[]> {
     return queryMsgById(this.#requester, msgId, topic);
@@ -186,13 +192,16 @@ export class AdminClient {
     return listTransactions(this.#requester, query);
   }
 
-  /** Commits the open half message(s) with this msgId (UNIQ_KEY); returns what it resolved. */
-  txCommit(msgId: string, broker?: string): Promise<readonly OpenTransaction[]> {
+  /**
+   * Commits the open half message with this msgId (UNIQ_KEY); of several (a producer's retried
+   * half send) the oldest, rolling the others back. Returns what it resolved, and how.
+   */
+  txCommit(msgId: string, broker?: string): Promise<readonly ResolvedTransaction[]> {
     return resolveTransaction(this.#requester, msgId, 'commit', broker);
   }
 
   /** Rolls back the open half message(s) with this msgId (UNIQ_KEY); returns what it resolved. */
-  txRollback(msgId: string, broker?: string): Promise<readonly OpenTransaction[]> {
+  txRollback(msgId: string, broker?: string): Promise<readonly ResolvedTransaction[]> {
     return resolveTransaction(this.#requester, msgId, 'rollback', broker);
   }
 

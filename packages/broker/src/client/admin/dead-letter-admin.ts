@@ -6,12 +6,18 @@
 // kept. The copy keeps the producer's msgId (UNIQ_KEY), keys, tags and user properties, so
 // idempotent handlers recognise it, and starts again at reconsumeTimes 0 with the group's full
 // retry budget. The dead letter stays in the DLQ (it is the record of what failed); resending it
-// twice delivers it twice.
+// twice delivers it twice. A committed transactional message's copies keep TRAN_MSG and PGROUP (as
+// in RocketMQ); the resend drops them, the transaction bookkeeping properties and the transaction
+// type: it is an ordinary message, not a new half message waiting for a commit.
 
 import { encodeSendMessageHeaderV2 } from '../../protocol/headers/send-headers';
 import { MessageConst } from '../../protocol/message/message-const';
 import { messagePropertiesToString } from '../../protocol/message/message-properties';
-import { COMPRESSION_TYPE_MASK, MessageSysFlag } from '../../protocol/message/message-sys-flag';
+import {
+  COMPRESSION_TYPE_MASK,
+  MessageSysFlag,
+  TRANSACTION_TYPE_MASK,
+} from '../../protocol/message/message-sys-flag';
 import { RequestCode } from '../../protocol/remoting/request-code';
 import type { MessageExt } from '../message';
 import { AdminError, AdminErrorCodes } from './admin-errors';
@@ -25,6 +31,18 @@ export const DEAD_LETTER_SCAN_LIMIT = 10_000;
 const DLQ_PREFIX = '%DLQ%';
 const RETRY_PREFIX = '%RETRY%';
 const RESEND_PRODUCER_GROUP = 'KEEL_DLQ_RESEND';
+
+/** Properties a resent copy does not keep (see the top of this file). */
+const DROPPED_ON_RESEND: readonly string[] = [
+  // Due now, and not counted as a failure again.
+  MessageConst.PROPERTY_DELAY_TIME_LEVEL,
+  MessageConst.PROPERTY_RECONSUME_TIME,
+  MessageConst.PROPERTY_MAX_RECONSUME_TIMES,
+  // Not a half message.
+  MessageConst.PROPERTY_TRANSACTION_PREPARED,
+  MessageConst.PROPERTY_PRODUCER_GROUP,
+  MessageConst.PROPERTY_TRANSACTION_PREPARED_QUEUE_OFFSET,
+];
 
 export interface DeadLetter {
   readonly message: MessageExt;
@@ -114,18 +132,16 @@ async function resend(
   const { message } = letter;
   const properties = new Map(message.properties);
   properties.set(MessageConst.PROPERTY_RETRY_TOPIC, letter.originalTopic);
-  // Not re-parked: due now, and not counted as a failure again.
-  properties.delete(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
-  properties.delete(MessageConst.PROPERTY_RECONSUME_TIME);
-  properties.delete(MessageConst.PROPERTY_MAX_RECONSUME_TIMES);
+  for (const name of DROPPED_ON_RESEND) properties.delete(name);
   const extFields = encodeSendMessageHeaderV2({
     producerGroup: RESEND_PRODUCER_GROUP,
     topic: RETRY_PREFIX + group,
     defaultTopic: 'TBW102',
     defaultTopicQueueNums: 1,
     queueId: 0,
-    // The body was decompressed when read; it goes back as it is.
-    sysFlag: message.sysFlag & ~(COMPRESSION_TYPE_MASK | MessageSysFlag.COMPRESSED_FLAG),
+    // The body was decompressed when read; it goes back as it is, as a plain (not transactional) message.
+    sysFlag:
+      message.sysFlag & ~(COMPRESSION_TYPE_MASK | MessageSysFlag.COMPRESSED_FLAG | TRANSACTION_TYPE_MASK),
     bornTimestamp: bornTimestampMs,
     flag: message.flag,
     properties: messagePropertiesToString(properties),

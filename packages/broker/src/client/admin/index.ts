@@ -15,6 +15,7 @@ export {
   type ResentDeadLetter,
 } from './dead-letter-admin';
 export type { ConsumerConnection, ConsumerProgress, OffsetReset, QueueProgress } from './consumer-admin';
+export type { ConsumerMember, ConsumerMembers, ConsumerSubscription } from './consumer-members';
 export {
   QUERY_MAX_NUM,
   type ConsumeRequest,
@@ -28,6 +29,7 @@ export { parseTimestamp } from './timestamp';
 export {
   DEFAULT_TX_LIST_MAX,
   type OpenTransaction,
+  type ResolvedTransaction,
   type TransactionList,
   type TransactionListQuery,
 } from './transaction-admin';

@@ -68,16 +68,24 @@ export async function listTransactions(
 
 export type TransactionResolution = 'commit' | 'rollback';
 
+export interface ResolvedTransaction extends OpenTransaction {
+  readonly resolution: TransactionResolution;
+  /** Set on a duplicate rolled back by a commit: the msgId's half message that was committed. */
+  readonly duplicateOf?: { readonly brokerName: string; readonly commitLogOffset: number };
+}
+
 /**
- * Commits or rolls back every open half message with `msgId` (on `broker` only, when given).
- * A producer that retried its half send has two with one msgId; both get the same outcome.
+ * Resolves the open half messages with `msgId` (on `broker` only, when given). A producer that
+ * retried its half send has stored several with one msgId, but only one message was meant: a
+ * commit commits the oldest (first stored) and rolls the others back, so the message is delivered
+ * once; a rollback rolls them all back. Each one's outcome is returned, in that order.
  */
 export async function resolveTransaction(
   requester: AdminRequester,
   msgId: string,
   resolution: TransactionResolution,
   broker?: string,
-): Promise<readonly OpenTransaction[]> {
+): Promise<readonly ResolvedTransaction[]> {
   const { transactions } = await listTransactions(requester, { msgId, broker });
   if (transactions.length === 0) {
     throw new AdminError(
@@ -86,22 +94,46 @@ export async function resolveTransaction(
         "it may be resolved already ('keel admin tx list' shows the open ones)",
     );
   }
-  for (const transaction of transactions) {
-    await askSuccess(requester, transaction.brokerAddress, {
-      code: RequestCode.END_TRANSACTION,
-      extFields: EndTransactionRequestHeader.encode({
-        producerGroup: transaction.producerGroup,
-        tranStateTableOffset: transaction.halfQueueOffset,
-        commitLogOffset: transaction.commitLogOffset,
-        commitOrRollback: resolution === 'commit' ? CommitOrRollback.COMMIT : CommitOrRollback.ROLLBACK,
-        fromTransactionCheck: true,
-        msgId: transaction.msgId,
-        transactionId: transaction.msgId,
-        bname: transaction.brokerName,
-      }),
-    });
+  const [oldest, ...duplicates] = [...transactions].sort(byStoreOrder);
+  const plan: ResolvedTransaction[] = [{ ...oldest!, resolution }];
+  for (const duplicate of duplicates) {
+    plan.push(
+      resolution === 'commit'
+        ? {
+            ...duplicate,
+            resolution: 'rollback',
+            duplicateOf: { brokerName: oldest!.brokerName, commitLogOffset: oldest!.commitLogOffset },
+          }
+        : { ...duplicate, resolution },
+    );
   }
-  return transactions;
+  for (const transaction of plan) await endTransaction(requester, transaction, transaction.resolution);
+  return plan;
+}
+
+/** First stored first: store time, then (one broker) the half-queue offset. */
+function byStoreOrder(a: OpenTransaction, b: OpenTransaction): number {
+  return a.storeTimestamp - b.storeTimestamp || a.halfQueueOffset - b.halfQueueOffset;
+}
+
+function endTransaction(
+  requester: AdminRequester,
+  transaction: OpenTransaction,
+  resolution: TransactionResolution,
+): Promise<unknown> {
+  return askSuccess(requester, transaction.brokerAddress, {
+    code: RequestCode.END_TRANSACTION,
+    extFields: EndTransactionRequestHeader.encode({
+      producerGroup: transaction.producerGroup,
+      tranStateTableOffset: transaction.halfQueueOffset,
+      commitLogOffset: transaction.commitLogOffset,
+      commitOrRollback: resolution === 'commit' ? CommitOrRollback.COMMIT : CommitOrRollback.ROLLBACK,
+      fromTransactionCheck: true,
+      msgId: transaction.msgId,
+      transactionId: transaction.msgId,
+      bname: transaction.brokerName,
+    }),
+  });
 }
 
 async function targets(requester: AdminRequester, query: TransactionListQuery): Promise<MasterBroker[]> {

@@ -1,6 +1,17 @@
 // ConsumerBrokerApi over a ClientInstance: each method is one request of facts §2.4–§2.10 sent to
-// the master of the queue's broker group. Routes come from the instance's cache; a broker name it
-// does not know yet triggers one route refresh before giving up with NoRouteError.
+// the queue's broker group. Routes come from the instance's cache; a broker name it does not know
+// yet triggers one route refresh before giving up with NoRouteError.
+//
+// Which broker of the group (facts §2.4, §7.2):
+//   - pulls go where the previous pull's answer suggested (suggestWhichBrokerId, per queue; the
+//     master at first), falling back to any broker of the group when that one is not in the route:
+//     with the master gone, its slave. A pull from a slave never commits an offset (COMMIT_OFFSET
+//     cleared), as RocketMQ's client. A pull that fails, or a suggestion the route does not know,
+//     re-reads the topic's route at once (at most once a second), so a dead master is left, and a
+//     returning one found, without waiting for the 30 s route poll;
+//   - offsets (query, commit) and queue offsets go to the master, else to a slave (which keeps
+//     them until its master is back, then hands them over: server/ha/offset-takeover.ts);
+//   - locks and send-backs need the master.
 //
 // Decisions:
 //   - every pull carries the subscription (SUBSCRIPTION flag, RocketMQ's postSubscriptionWhenPull),
@@ -46,6 +57,7 @@ import type {
   UpdateOffsetOptions,
 } from './consumer-broker-api';
 import type { MessageQueue } from './message-queue';
+import { MASTER_BROKER_ID, type FoundBroker } from '../route-snapshot';
 
 /** The Java client's timeout for LOCK_BATCH_MQ / UNLOCK_BATCH_MQ. */
 export const LOCK_REQUEST_TIMEOUT_MS = 1000;
@@ -64,6 +76,8 @@ export class ClientConsumerApi implements ConsumerBrokerApi<ConsumedMessage> {
   readonly #instance: ClientInstance;
   readonly #group: string;
   readonly #maxReconsumeTimes: number | undefined;
+  /** suggestWhichBrokerId of each queue's last pull, by queueKey. */
+  readonly #suggestedBroker = new Map<string, number>();
 
   /**
    * `maxReconsumeTimes` travels with every send-back, as Java consumers send theirs: the broker
@@ -77,7 +91,9 @@ export class ClientConsumerApi implements ConsumerBrokerApi<ConsumedMessage> {
   }
 
   async pull(queue: MessageQueue, options: PullOptions): Promise<PullResult<ConsumedMessage>> {
-    const commit = options.commitOffset !== undefined && options.commitOffset > 0;
+    const target = await this.#pullTarget(queue);
+    const commit =
+      target.brokerId === MASTER_BROKER_ID && options.commitOffset !== undefined && options.commitOffset > 0;
     const sysFlag = PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION | (commit ? PullSysFlag.COMMIT_OFFSET : 0);
     const extFields = PullMessageRequestHeader.encode({
       consumerGroup: this.#group,
@@ -93,15 +109,30 @@ export class ClientConsumerApi implements ConsumerBrokerApi<ConsumedMessage> {
       expressionType: EXPRESSION_TYPE_TAG,
       bname: queue.brokerName,
     });
-    const address = await this.#masterOf(queue);
-    const response = await this.#instance.invoke(
-      address,
-      createRequest({ code: RequestCode.PULL_MESSAGE, opaque: 0, extFields }),
-      options.timeoutMs,
-    );
+    const key = queueKey(queue);
+    let response: RemotingCommand;
+    try {
+      response = await this.#instance.invoke(
+        target.address,
+        createRequest({ code: RequestCode.PULL_MESSAGE, opaque: 0, extFields }),
+        options.timeoutMs,
+      );
+    } catch (error) {
+      // The broker may be gone: start again from the master of a fresh route.
+      this.#suggestedBroker.delete(key);
+      await this.#instance.recheckRoute(queue.topic);
+      throw error;
+    }
     const status = PULL_STATUS_BY_CODE.get(response.code);
-    if (status === undefined) throw new BrokerResponseError(response.code, response.remark, address);
+    if (status === undefined) throw new BrokerResponseError(response.code, response.remark, target.address);
     const header = PullMessageResponseHeader.decode(response.extFields);
+    this.#suggestedBroker.set(key, header.suggestWhichBrokerId);
+    if (
+      this.#instance.findBrokerAddress(queue.brokerName, header.suggestWhichBrokerId, true, queue.topic) ===
+      undefined
+    ) {
+      await this.#instance.recheckRoute(queue.topic);
+    }
     return {
       status,
       nextBeginOffset: header.nextBeginOffset,
@@ -139,7 +170,7 @@ export class ClientConsumerApi implements ConsumerBrokerApi<ConsumedMessage> {
       commitOffset: offset,
       bname: queue.brokerName,
     });
-    const address = await this.#masterOf(queue);
+    const address = await this.#readableBrokerOf(queue.brokerName, queue.topic);
     if (options.oneway) {
       await this.#instance.invokeOneway(
         address,
@@ -160,9 +191,9 @@ export class ClientConsumerApi implements ConsumerBrokerApi<ConsumedMessage> {
     // Any broker of the topic knows the whole group: every consumer heartbeats to all of them.
     const brokerNames = [...new Set(route.brokerDatas.map((broker) => broker.brokerName))].sort();
     const address = brokerNames
-      .map((name) => this.#instance.brokerAddress(name))
+      .map((name) => this.#instance.findBrokerAddress(name, MASTER_BROKER_ID, false, topic)?.address)
       .find((candidate) => candidate !== undefined);
-    if (address === undefined) throw new NoRouteError(topic, 'no broker of the topic has a master');
+    if (address === undefined) throw new NoRouteError(topic, 'no broker of the topic is in the route');
     const response = await this.#instance.invoke(
       address,
       createRequest({
@@ -273,13 +304,35 @@ export class ClientConsumerApi implements ConsumerBrokerApi<ConsumedMessage> {
     code: number,
     extFields: Map<string, string>,
   ): Promise<{ response: RemotingCommand; address: string }> {
-    const address = await this.#masterOf(queue);
+    const address = await this.#readableBrokerOf(queue.brokerName, queue.topic);
     const response = await this.#instance.invoke(address, createRequest({ code, opaque: 0, extFields }));
     return { response, address };
   }
 
-  #masterOf(queue: MessageQueue): Promise<string> {
-    return this.#masterOfBroker(queue.brokerName, queue.topic);
+  /** The broker the previous pull of `queue` suggested, or a fallback (see the top of the file). */
+  async #pullTarget(queue: MessageQueue): Promise<FoundBroker> {
+    const suggested = this.#suggestedBroker.get(queueKey(queue)) ?? MASTER_BROKER_ID;
+    const find = () => this.#instance.findBrokerAddress(queue.brokerName, suggested, false, queue.topic);
+    let found = find();
+    if (found === undefined) {
+      await this.#instance.topicRoute(queue.topic, { refresh: true });
+      found = find();
+    }
+    if (found === undefined) {
+      throw new NoRouteError(queue.topic, `broker ${queue.brokerName} is not in the route`);
+    }
+    return found;
+  }
+
+  /** The group's master, else one of its slaves (offsets and queue offsets). */
+  async #readableBrokerOf(brokerName: string, topic: string): Promise<string> {
+    const find = () => this.#instance.findBrokerAddress(brokerName, MASTER_BROKER_ID, false, topic)?.address;
+    const known = find();
+    if (known !== undefined) return known;
+    await this.#instance.topicRoute(topic, { refresh: true });
+    const address = find();
+    if (address === undefined) throw new NoRouteError(topic, `broker ${brokerName} is not in the route`);
+    return address;
   }
 
   async #masterOfBroker(brokerName: string, topic: string | undefined): Promise<string> {
@@ -298,4 +351,8 @@ function expectSuccess(response: RemotingCommand, address: string): void {
   if (response.code !== ResponseCode.SUCCESS) {
     throw new BrokerResponseError(response.code, response.remark, address);
   }
+}
+
+function queueKey(queue: MessageQueue): string {
+  return `${queue.brokerName}\u0000${queue.topic}\u0000${queue.queueId}`;
 }

@@ -1,6 +1,8 @@
 // Reading a CHECK_TRANSACTION_STATE request (fact sheet §2.8, §6.6): the header names the half
-// message's current copy (the check service re-appends it before asking, so the offsets are the
-// copy's), the body is the message in stored-record format with its real topic and queue.
+// message by its offsets, the body is the message in stored-record format with its real topic and
+// queue. A Keel broker names the half message as the producer stored it (it never re-appends it);
+// RocketMQ's check service re-appends it before asking, and then names the copy's offsets. Either
+// way the answer goes back with the offsets of the check's header.
 
 import { CheckTransactionStateRequestHeader } from '../../protocol/headers/transaction-headers';
 import { MessageConst } from '../../protocol/message/message-const';

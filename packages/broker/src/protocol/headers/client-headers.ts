@@ -1,5 +1,6 @@
 // Headers of client management (fact sheet §2.6): UNREGISTER_CLIENT (35),
-// GET_CONSUMER_LIST_BY_GROUP (38), NOTIFY_CONSUMER_IDS_CHANGED (40, broker → consumer, oneway).
+// GET_CONSUMER_LIST_BY_GROUP (38), NOTIFY_CONSUMER_IDS_CHANGED (40, broker → consumer, oneway),
+// GET_CONSUMER_CONNECTION_LIST (203).
 // HEART_BEAT (34) has no header (its body is HeartbeatData).
 
 import { defineHeader, type HeaderOf } from './header-codec';
@@ -21,3 +22,9 @@ export const NotifyConsumerIdsChangedRequestHeader = defineHeader('NotifyConsume
   consumerGroup: string(),
 });
 export type NotifyConsumerIdsChangedRequestHeader = HeaderOf<typeof NotifyConsumerIdsChangedRequestHeader>;
+
+/** GET_CONSUMER_CONNECTION_LIST (203), an admin request (fact sheet §2.12). */
+export const GetConsumerConnectionListRequestHeader = defineHeader('GetConsumerConnectionListRequestHeader', {
+  consumerGroup: string(),
+});
+export type GetConsumerConnectionListRequestHeader = HeaderOf<typeof GetConsumerConnectionListRequestHeader>;

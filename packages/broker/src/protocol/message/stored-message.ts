@@ -60,15 +60,19 @@ export interface StoredMessageFields {
   readonly properties: string;
 }
 
-/** A validated message with everything computed that encoding needs: sizes, final sysFlag, body CRC. */
-export interface PreparedStoredMessage extends StoredMessageSizes {
+/** A validated message with its sizes and final sysFlag: everything encoding needs but the body CRC. */
+export interface MeasuredStoredMessage extends StoredMessageSizes {
   readonly fields: StoredMessageFields;
   /** `fields.sysFlag` with the host-family bits describing the hosts. */
   readonly sysFlag: number;
-  /** CRC32(body) & 0x7FFFFFFF. */
-  readonly bodyCrc: number;
   /** TOTALSIZE of the record. */
   readonly totalSize: number;
+}
+
+/** A validated message with everything computed that encoding needs: sizes, final sysFlag, body CRC. */
+export interface PreparedStoredMessage extends MeasuredStoredMessage {
+  /** CRC32(body) & 0x7FFFFFFF. */
+  readonly bodyCrc: number;
 }
 
 const INT_FIELDS = ['queueId', 'flag', 'sysFlag', 'reconsumeTimes'] as const;
@@ -105,6 +109,29 @@ function checkFields(fields: StoredMessageFields): void {
  * InvalidMessageFieldError; maxMessageSize is the caller's rule, checked against `totalSize`.
  */
 export function prepareStoredMessage(fields: StoredMessageFields): PreparedStoredMessage {
+  return withBodyCrc(measureStoredMessage(fields));
+}
+
+/** The measured message with its body checksummed: the costly step, done once per stored record. */
+export function withBodyCrc(measured: MeasuredStoredMessage): PreparedStoredMessage {
+  const { fields, sysFlag, bodyLength, topicLength, propertiesLength, totalSize } = measured;
+  // Listed, not spread: one object shape for every prepared record keeps the writer's accesses fast.
+  return {
+    fields,
+    sysFlag,
+    bodyLength,
+    topicLength,
+    propertiesLength,
+    totalSize,
+    bodyCrc: bodyCrc32(fields.body),
+  };
+}
+
+/**
+ * prepareStoredMessage without the body CRC: validates and measures, so a caller can learn whether
+ * a record would be accepted without checksumming its body. Throws as prepareStoredMessage does.
+ */
+export function measureStoredMessage(fields: StoredMessageFields): MeasuredStoredMessage {
   checkFields(fields);
   const topicLength = Buffer.byteLength(fields.topic, 'utf8');
   if (topicLength > MAX_TOPIC_LENGTH) throw new TopicTooLongError(topicLength, MAX_TOPIC_LENGTH);
@@ -121,15 +148,7 @@ export function prepareStoredMessage(fields: StoredMessageFields): PreparedStore
       `the record would be ${totalSize} bytes, more than an int holds`,
     );
   }
-  return {
-    fields,
-    sysFlag,
-    bodyLength,
-    topicLength,
-    propertiesLength,
-    bodyCrc: bodyCrc32(fields.body),
-    totalSize,
-  };
+  return { fields, sysFlag, bodyLength, topicLength, propertiesLength, totalSize };
 }
 
 function checkRoom(what: string, target: Buffer, position: number, size: number): void {

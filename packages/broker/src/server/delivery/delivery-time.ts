@@ -27,6 +27,15 @@ const RELATIVE = [
   [MessageConst.PROPERTY_TIMER_DELAY_MS, 1],
 ] as const;
 
+/**
+ * Every property that asks for delivery at a time, absolute ones first (the order they are read
+ * in). The send path refuses them in a batch; the timer drops them from the copy it delivers.
+ */
+export const DELIVERY_TIME_PROPERTIES: readonly string[] = [
+  ...ABSOLUTE,
+  ...RELATIVE.map(([property]) => property),
+];
+
 export function deliveryTimeOf(
   properties: MessageProperties,
   nowMs: number,

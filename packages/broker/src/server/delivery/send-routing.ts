@@ -3,14 +3,19 @@
 // commit log):
 //
 //   %RETRY%<group> at or past maxReconsumeTimes → %DLQ%<group>, queue 0, no delay
-//   TRAN_MSG=true                               → RMQ_SYS_TRANS_HALF_TOPIC queue 0 (a half message;
-//                                                 its delay or delivery time applies once committed)
+//   TRAN_MSG=true, not to a %RETRY% or %DLQ%     → RMQ_SYS_TRANS_HALF_TOPIC queue 0 (a half message;
+//   topic                                         its delay or delivery time applies once committed)
 //   DELAY=n > 0                                 → SCHEDULE_TOPIC_XXXX queue n-1 (n clamped to the
 //                                                 highest level)
 //   a delivery time in the future               → the timer topic, with TIMER_OUT_MS = that time
 //
 // The parked copies carry REAL_TOPIC and REAL_QID, from which the schedule and timer services and
 // END_TRANSACTION write the message to where it was sent. Everything else is stored as sent.
+//
+// A committed transactional message keeps TRAN_MSG=true and PGROUP (as in RocketMQ), and so do its
+// retry and dead-letter copies: a send of one of those to a %RETRY% or %DLQ% topic (a consumer's
+// send-back fallback, an operator's DLQ resend) is never a new half message, which no one would
+// ever commit.
 
 import { MessageConst } from '../../protocol/message/message-const';
 import {
@@ -20,11 +25,10 @@ import {
 } from '../../protocol/message/message-properties';
 import { MessageSysFlag, TRANSACTION_TYPE_MASK } from '../../protocol/message/message-sys-flag';
 import { ResponseCode } from '../../protocol/remoting/response-code';
-import { isWriteable } from '../../protocol/perm-name';
 import type { PutMessageRequest } from '../../store/message-store';
 import type { BrokerContext } from '../broker-context';
-import { isRetryTopic, RETRY_GROUP_TOPIC_PREFIX, SystemTopic } from '../topic/system-topics';
-import { deadLetterTopicFor } from './dead-letter';
+import { isDlqTopic, isRetryTopic, RETRY_GROUP_TOPIC_PREFIX, SystemTopic } from '../topic/system-topics';
+import { writableDeadLetterTopic } from './dead-letter';
 import { deliveryTimeOf, type DeliveryTime } from './delivery-time';
 
 export type SendRouting =
@@ -53,7 +57,9 @@ export function routeSentMessage(
     const max = input.maxReconsumeTimes ?? context.groups.find(group)?.retryMaxTimes ?? DEFAULT_MAX_RECONSUME;
     if (reconsumeTimes >= max) return toDeadLetters(context, put, group);
   }
-  if (isHalfMessage(properties, put.fields.reconsumeTimes)) return { ok: true, put: toHalfTopic(put) };
+  if (isHalfMessage(put.fields.topic, properties, put.fields.reconsumeTimes)) {
+    return { ok: true, put: toHalfTopic(put) };
+  }
   return { ok: true, put: routeScheduled(put, delivery.time) };
 }
 
@@ -79,11 +85,13 @@ export function routeScheduled(put: PutMessageRequest, time: DeliveryTime): PutM
 const DEFAULT_MAX_RECONSUME = 16;
 
 /**
+ * TRAN_MSG=true, except on a copy for a retry or dead-letter topic (see the top of this file), and
  * RocketMQ's compatibility rule for clients before 4.6.1, whose retries of a transactional message
  * kept TRAN_MSG: with reconsumeTimes > 0 and a delay level it is a retry, not a new half message.
  */
-function isHalfMessage(properties: MessageProperties, reconsumeTimes: number): boolean {
+function isHalfMessage(topic: string, properties: MessageProperties, reconsumeTimes: number): boolean {
   if (properties.get(MessageConst.PROPERTY_TRANSACTION_PREPARED) !== 'true') return false;
+  if (isRetryTopic(topic) || isDlqTopic(topic)) return false;
   const delay = Number(properties.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0);
   return !(reconsumeTimes > 0 && delay > 0);
 }
@@ -101,19 +109,14 @@ async function toDeadLetters(
   put: PutMessageRequest,
   group: string,
 ): Promise<SendRouting> {
-  const dlq = await deadLetterTopicFor(context, group);
-  if (!isWriteable(dlq.perm)) {
-    return {
-      ok: false,
-      code: ResponseCode.NO_PERMISSION,
-      remark: `the dead-letter topic ${dlq.topicName} is not writeable (perm ${dlq.perm}); grant it write permission`,
-    };
-  }
+  const dlq = await writableDeadLetterTopic(context, group);
+  if (!dlq.ok) return dlq;
   const properties = parseMessageProperties(put.fields.properties);
   properties.delete(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
+  const topic = dlq.topic.topicName;
   return {
     ok: true,
-    put: withProperties({ ...put, fields: { ...put.fields, topic: dlq.topicName, queueId: 0 } }, properties),
+    put: withProperties({ ...put, fields: { ...put.fields, topic, queueId: 0 } }, properties),
   };
 }
 

@@ -10,7 +10,11 @@
 import type { Clock, TimerHandle } from '../../common/clock';
 import { IllegalStateError } from '../../common/errors';
 import type { Disk } from '../../store/disk/disk';
-import { ConsumerOffsetFile, type ConsumerOffsetJson } from '../../store/metadata/consumer-offset-file';
+import {
+  ConsumerOffsetFile,
+  type ConsumerOffsetJson,
+  type GroupTopicOffsets,
+} from '../../store/metadata/consumer-offset-file';
 import type { MetadataLoadResult } from '../../store/metadata/metadata-file';
 import { ConsumerOffsetError } from './offset-errors';
 
@@ -134,6 +138,20 @@ export class ConsumerOffsetManager {
   /** Forgets a topic for every group; returns how many groups had it. */
   removeTopic(topic: string): number {
     return this.#file.deleteTopic(topic);
+  }
+
+  /** Every (topic, group) with a copy of its offsets. */
+  snapshot(): GroupTopicOffsets[] {
+    return [...this.#file.entries()].map(({ topic, group, offsets }) => ({
+      topic,
+      group,
+      offsets: new Map(offsets),
+    }));
+  }
+
+  /** A slave's metadata sync: replaces every offset; written with the next periodic persist. */
+  replaceAll(entries: Iterable<GroupTopicOffsets>): void {
+    this.#file.replaceAll(entries);
   }
 
   /** The file content and GET_ALL_CONSUMER_OFFSET body. */

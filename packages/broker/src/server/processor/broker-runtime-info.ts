@@ -15,6 +15,7 @@ import type { BrokerContext } from '../broker-context';
 import { scheduleRuntimeInfo } from '../schedule/schedule-runtime-info';
 import { timerRuntimeInfo } from '../timer/timer-runtime-info';
 import { transactionRuntimeInfo } from '../transaction/transaction-runtime-info';
+import { haRuntimeInfo } from '../ha/ha-runtime-info';
 
 /** MQVersion.getVersionDesc of the version Keel presents itself as (KEEL_REMOTING_VERSION). */
 export const KEEL_BROKER_VERSION_DESC = 'V4_9_8';
@@ -50,6 +51,8 @@ export async function brokerRuntimeInfo(context: BrokerContext): Promise<Map<str
   if (timer !== undefined) for (const [key, value] of timerRuntimeInfo(timer)) table.set(key, value);
   // Half messages: keelTransaction* keys (transaction-runtime-info.ts).
   for (const [key, value] of transactionRuntimeInfo(context.transactions.counters())) table.set(key, value);
+  // Replication: role, slaves and how far they lag (ha-runtime-info.ts).
+  for (const [key, value] of haRuntimeInfo(context.replication.status())) table.set(key, value);
   return table;
 }
 

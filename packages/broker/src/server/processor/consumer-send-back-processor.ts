@@ -12,6 +12,11 @@
 // reconsumeTimes + 1. max is the header's maxReconsumeTimes (from V3_4_9 clients) or the group's
 // retryMaxTimes.
 //
+// Only a message a consumer can have received is copied: a record of the broker's own (a parked
+// copy in the schedule or timer topic, a half message, an op record, a parked half message) or a
+// PREPARED or ROLLBACK record is refused with MESSAGE_ILLEGAL. Copying one would deliver a
+// transaction's message that was never committed, or a delayed one early.
+//
 // Deliberate difference: RocketMQ stores the copy with WAIT=false and answers before it is
 // acknowledged; Keel answers once the copy is as durable as a send. The consumer commits past the
 // original on this answer, so under SYNC_FLUSH an early answer could lose the message in a crash.
@@ -20,6 +25,7 @@ import { ConsumerSendMsgBackRequestHeader } from '../../protocol/headers/send-ba
 import { MessageConst } from '../../protocol/message/message-const';
 import { createOffsetMessageId } from '../../protocol/message/message-id';
 import { parseMessageProperties, type MessageProperties } from '../../protocol/message/message-properties';
+import { MessageSysFlag, transactionType } from '../../protocol/message/message-sys-flag';
 import type { DecodedStoredMessage } from '../../protocol/message/stored-message-decoder';
 import { isWriteable, PermName } from '../../protocol/perm-name';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting/remoting-command';
@@ -29,10 +35,10 @@ import type { SubscriptionGroupConfig } from '../../store/metadata/subscription-
 import type { TopicConfig } from '../../store/metadata/topic-config-file';
 import type { RequestContext } from '../../transport/processor-table';
 import type { BrokerContext } from '../broker-context';
-import { deadLetterTopicFor } from '../delivery/dead-letter';
+import { notWriteableRemark, writableDeadLetterTopic } from '../delivery/dead-letter';
 import { routeScheduled } from '../delivery/send-routing';
 import { storedMessagePut } from '../delivery/stored-message-put';
-import { isValidGroupName, retryTopicOf } from '../topic/system-topics';
+import { isValidGroupName, retryTopicOf, SystemTopic } from '../topic/system-topics';
 
 /** MQVersion V3_4_9's ordinal: from this client version on the header's maxReconsumeTimes counts. */
 export const MAX_RECONSUME_TIMES_MIN_VERSION = 121;
@@ -69,6 +75,8 @@ export async function processConsumerSendMsgBack(
         `broker ${context.config.brokerName} (removed by retention, or sent back to the wrong broker)`,
     );
   }
+  const internal = internalRecordProblem(message);
+  if (internal !== undefined) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, internal);
   const copy = await copyFor(context, request, header, { group, retry, message });
   if (!copy.ok) return createResponse(request, copy.code, copy.remark);
   const result = await context.store.putMessage(copy.put);
@@ -166,16 +174,11 @@ async function copyFor(
       ? header.maxReconsumeTimes
       : group.retryMaxTimes;
   if (message.reconsumeTimes >= max || header.delayLevel < 0) {
-    const dlq = await deadLetterTopicFor(context, group.groupName);
-    if (!isWriteable(dlq.perm)) {
-      return {
-        ok: false,
-        code: ResponseCode.NO_PERMISSION,
-        remark: notWriteableRemark(dlq.topicName, dlq.perm),
-      };
-    }
+    const dlq = await writableDeadLetterTopic(context, group.groupName);
+    if (!dlq.ok) return dlq;
     properties.delete(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
-    const put = storedMessagePut(message, { topic: dlq.topicName, queueId: 0, properties, reconsumeTimes });
+    const topic = dlq.topic.topicName;
+    const put = storedMessagePut(message, { topic, queueId: 0, properties, reconsumeTimes });
     return { ok: true, put, deadLetter: true };
   }
   const queueCount = Math.max(1, Math.min(group.retryQueueNums, retry.writeQueueNums));
@@ -202,6 +205,29 @@ function retryProperties(message: DecodedStoredMessage): MessageProperties {
   return properties;
 }
 
-function notWriteableRemark(topic: string, perm: number): string {
-  return `the topic[${topic}] sending message is forbidden (perm ${perm}); grant it write permission`;
+/** Topics whose records are the broker's own bookkeeping or parked copies, never delivered as they are. */
+const INTERNAL_TOPICS: ReadonlySet<string> = new Set([
+  SystemTopic.TRANS_HALF,
+  SystemTopic.TRANS_OP_HALF,
+  SystemTopic.TRANS_CHECK_MAX_TIME,
+  SystemTopic.SCHEDULE,
+  SystemTopic.TIMER,
+]);
+
+/** Why `message` is not one a consumer received (see the top of this file), or undefined. */
+function internalRecordProblem(message: DecodedStoredMessage): string | undefined {
+  const at = `the record at commit-log offset ${message.physicalOffset}`;
+  const fix = 'send back the offset of a message the consumer pulled from its topic';
+  if (INTERNAL_TOPICS.has(message.topic)) {
+    return `${at} is in ${message.topic}, the broker's own record, not a message a consumer receives; ${fix}`;
+  }
+  const type = transactionType(message.sysFlag);
+  if (
+    type === MessageSysFlag.TRANSACTION_PREPARED_TYPE ||
+    type === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE
+  ) {
+    const kind = type === MessageSysFlag.TRANSACTION_PREPARED_TYPE ? 'PREPARED' : 'ROLLBACK';
+    return `${at} is a ${kind} transactional record, never delivered to consumers; ${fix}`;
+  }
+  return undefined;
 }

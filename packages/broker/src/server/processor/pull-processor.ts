@@ -2,6 +2,11 @@
 // with commit-log records as they are stored. When there is nothing yet and the consumer allows
 // it, the request is held (long polling) and answered as soon as a matching message is
 // acknowledged, or at its suspend timeout (facts §2.4).
+//
+// Every answer suggests which broker of the group to pull from next (ha/pull-routing.ts). A slave
+// never moves a consumer's offset for being past its own end: it may only lag its master, so it
+// holds the pull as at the end of the queue (RocketMQ's offsetCheckInSlave=false, without the
+// PULL_RETRY_IMMEDIATELY busy loop).
 
 import {
   hasPullSysFlag,
@@ -22,6 +27,11 @@ import {
   tagFilterOfCodes,
   type TagFilter,
 } from '../pull/tag-filter';
+import { latencyStart, recordLatencySince } from './request-latency';
+import { totalmem } from 'node:os';
+import { PHYSICAL_OFFSET_OFFSET } from '../../protocol/message/stored-message-layout';
+import type { SubscriptionGroupConfig } from '../../store/metadata/subscription-group-file';
+import { isReadFromDisk, routePull, type PullRouting } from '../ha/pull-routing';
 
 /** Entry point of the processor table: a first execution, which may be held. */
 export function processPull(
@@ -38,6 +48,7 @@ async function executePull(
   requestContext: RequestContext,
   allowSuspend: boolean,
 ): Promise<RemotingCommand | undefined> {
+  const started = latencyStart();
   const header = PullMessageRequestHeader.decode(request.extFields);
   const refuse = (code: number, remark: string) => createResponse(request, code, remark);
   const { config } = context;
@@ -82,7 +93,23 @@ async function executePull(
     maxBytes: config.maxTransferBytesOnMessageInMemory,
     ...(filter.codes === undefined ? {} : { tagsCodes: filter.codes }),
   });
-  const code = responseCodeOf(result.status, header.queueOffset);
+  let code = responseCodeOf(result.status, header.queueOffset);
+  let nextBeginOffset = result.nextBeginOffset;
+  if (
+    config.brokerRole === 'SLAVE' &&
+    code === ResponseCode.PULL_OFFSET_MOVED &&
+    result.status !== 'OFFSET_TOO_SMALL'
+  ) {
+    code = ResponseCode.PULL_NOT_FOUND;
+    nextBeginOffset = header.queueOffset;
+  }
+  const routing = pullRouting(context, group, result);
+  if (!routing.serve) {
+    return response(request, ResponseCode.PULL_RETRY_IMMEDIATELY, result, {
+      nextBeginOffset: header.queueOffset,
+      suggestWhichBrokerId: routing.suggestWhichBrokerId,
+    });
+  }
 
   const storeOffset =
     allowSuspend &&
@@ -99,7 +126,35 @@ async function executePull(
     return hold(context, request, requestContext, header, filter);
   }
   if (code === ResponseCode.SUCCESS) context.stats.recordGet(result.records.length, result.totalBytes);
-  return response(request, code, result);
+  recordLatencySince(context.stats, 'pull', started);
+  return response(request, code, result, {
+    nextBeginOffset,
+    suggestWhichBrokerId: routing.suggestWhichBrokerId,
+  });
+}
+
+function pullRouting(
+  context: BrokerContext,
+  group: SubscriptionGroupConfig,
+  result: GetMessageResult,
+): PullRouting {
+  const { config, store, replication } = context;
+  const last = result.records[result.records.length - 1];
+  return routePull({
+    role: config.brokerRole,
+    slaveReadEnable: config.slaveReadEnable,
+    masterReachable: replication.masterReachable,
+    groupBrokerId: group.brokerId,
+    whichBrokerWhenConsumeSlowly: group.whichBrokerWhenConsumeSlowly,
+    readFromDisk:
+      config.slaveReadEnable &&
+      isReadFromDisk(
+        last === undefined ? undefined : Number(last.readBigInt64BE(PHYSICAL_OFFSET_OFFSET)),
+        store.commitLogOffsets().max,
+        totalmem(),
+        config.accessMessageInMemoryMaxRatio,
+      ),
+  });
 }
 
 /**
@@ -192,11 +247,16 @@ export function responseCodeOf(status: GetMessageStatus, requestOffset: number):
   }
 }
 
-function response(request: RemotingCommand, code: number, result: GetMessageResult): RemotingCommand {
+function response(
+  request: RemotingCommand,
+  code: number,
+  result: GetMessageResult,
+  answer: { readonly nextBeginOffset: number; readonly suggestWhichBrokerId: number },
+): RemotingCommand {
   return createResponse(request, code, result.status, {
     extFields: PullMessageResponseHeader.encode({
-      suggestWhichBrokerId: 0,
-      nextBeginOffset: result.nextBeginOffset,
+      suggestWhichBrokerId: answer.suggestWhichBrokerId,
+      nextBeginOffset: answer.nextBeginOffset,
       minOffset: result.minOffset,
       maxOffset: result.maxOffset,
     }),

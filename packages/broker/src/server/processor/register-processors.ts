@@ -13,6 +13,7 @@ import {
   processUpdateAndCreateTopic,
 } from './admin-processor';
 import { processHeartbeat, processUnregisterClient } from './client-manage-processor';
+import { processGetConsumerConnectionList } from './consumer-connection-processor';
 import { processConsumerSendMsgBack } from './consumer-send-back-processor';
 import { processEndTransaction, processListHalfMessages } from './end-transaction-processor';
 import {
@@ -29,13 +30,21 @@ import {
 } from './offset-query-processor';
 import { processPull } from './pull-processor';
 import { processQueryMessage, processViewMessageById } from './query-processor';
+import { timedProcessor } from './request-latency';
 import { processSend } from './send-processor';
+import {
+  processGetAllConsumerOffset,
+  processGetAllDelayOffset,
+  processGetAllSubscriptionGroupConfig,
+} from './slave-sync-processor';
 
 /** Registers the codes on `table` and returns it, so a caller can build and use it in one step. */
 export function registerBrokerProcessors(table: ProcessorTable, context: BrokerContext): ProcessorTable {
-  table.register(RequestCode.SEND_MESSAGE, (req, rc) => processSend(context, req, rc));
-  table.register(RequestCode.SEND_MESSAGE_V2, (req, rc) => processSend(context, req, rc));
-  table.register(RequestCode.SEND_BATCH_MESSAGE, (req, rc) => processSend(context, req, rc));
+  // Sends are timed here, to their answer; pulls inside the processor (a held pull's wait is not latency).
+  const send = timedProcessor(context.stats, 'send', (req, rc) => processSend(context, req, rc));
+  table.register(RequestCode.SEND_MESSAGE, send);
+  table.register(RequestCode.SEND_MESSAGE_V2, send);
+  table.register(RequestCode.SEND_BATCH_MESSAGE, send);
   table.register(RequestCode.PULL_MESSAGE, (req, rc) => processPull(context, req, rc));
   table.register(RequestCode.CONSUMER_SEND_MSG_BACK, (req, rc) =>
     processConsumerSendMsgBack(context, req, rc),
@@ -72,10 +81,20 @@ export function registerBrokerProcessors(table: ProcessorTable, context: BrokerC
     processDeleteTopicInBroker(context, req, rc),
   );
   table.register(RequestCode.GET_ALL_TOPIC_CONFIG, (req, rc) => processGetAllTopicConfig(context, req, rc));
+  table.register(RequestCode.GET_ALL_CONSUMER_OFFSET, (req, rc) =>
+    processGetAllConsumerOffset(context, req, rc),
+  );
+  table.register(RequestCode.GET_ALL_DELAY_OFFSET, (req, rc) => processGetAllDelayOffset(context, req, rc));
+  table.register(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, (req, rc) =>
+    processGetAllSubscriptionGroupConfig(context, req, rc),
+  );
   table.register(RequestCode.GET_BROKER_RUNTIME_INFO, (req, rc) =>
     processGetBrokerRuntimeInfo(context, req, rc),
   );
   table.register(RequestCode.GET_TOPIC_STATS_INFO, (req, rc) => processGetTopicStatsInfo(context, req, rc));
   table.register(RequestCode.GET_CONSUME_STATS, (req, rc) => processGetConsumeStats(context, req, rc));
+  table.register(RequestCode.GET_CONSUMER_CONNECTION_LIST, (req, rc) =>
+    processGetConsumerConnectionList(context, req, rc),
+  );
   return table;
 }

@@ -1,7 +1,8 @@
 // SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320): check the target, turn
 // the request into stored records (born host = the TCP peer, store host = this broker, property
 // CLUSTER added, MULTI_TAGS flag from the topic's filter type), append, and answer with the offset
-// message id, queue and queue offset once the store acknowledges per its flush mode.
+// message id, queue and queue offset once the store acknowledges per its flush mode (and, on a
+// SYNC_MASTER, once a slave has the message: FLUSH_SLAVE_TIMEOUT / SLAVE_NOT_AVAILABLE otherwise).
 //
 // A single message may be parked first (delay level, delivery time, half message, retry past its
 // maximum: see delivery/send-routing.ts). A batch is stored as sent: like RocketMQ, Keel refuses a
@@ -27,11 +28,13 @@ import { MessageSysFlag } from '../../protocol/message/message-sys-flag';
 import { createResponse, type RemotingCommand } from '../../protocol/remoting/remoting-command';
 import { RequestCode } from '../../protocol/remoting/request-code';
 import { ResponseCode } from '../../protocol/remoting/response-code';
-import type { PutMessageRequest, PutMessageResult, PutMessageStatus } from '../../store/message-store';
+import type { PutMessageRequest, PutMessageResult } from '../../store/message-store';
 import type { TopicConfig } from '../../store/metadata/topic-config-file';
 import type { RequestContext } from '../../transport/processor-table';
 import type { BrokerContext } from '../broker-context';
+import { DELIVERY_TIME_PROPERTIES } from '../delivery/delivery-time';
 import { routeSentMessage } from '../delivery/send-routing';
+import type { ReplicatedPutResult, ReplicatedPutStatus } from '../ha/replication';
 import { resolveSendTarget } from './send-target';
 
 const MSG_REGION = 'DefaultRegion';
@@ -63,8 +66,9 @@ export async function processSend(
   const routed = routing instanceof Promise ? await routing : routing;
   if (!routed.ok) return createResponse(request, routed.code, routed.remark);
   const result = await context.store.putMessage(routed.put);
+  const replicated = await context.replication.awaitSlaves([result], [routed.put.waitStoreMsgOk !== false]);
   // The answer names the queue the producer chose, as RocketMQ's does, even for a parked message.
-  return answer(context, request, target.queueId, [result]);
+  return answer(context, request, target.queueId, replicated);
 }
 
 /** The peer address of a connection never changes: parsed once, not on every send. */
@@ -119,7 +123,9 @@ async function sendBatch(
       }),
     );
   }
-  return answer(context, request, queueId, await context.store.putMessages(puts));
+  const results = await context.store.putMessages(puts);
+  const waits = puts.map((put) => put.waitStoreMsgOk !== false);
+  return answer(context, request, queueId, await context.replication.awaitSlaves(results, waits));
 }
 
 interface MessageParts {
@@ -187,20 +193,13 @@ function joinProperties(first: string, second: string): string {
   return first.endsWith(PROPERTY_SEPARATOR) ? first + second : first + PROPERTY_SEPARATOR + second;
 }
 
-const TIMED_DELIVERY_PROPERTIES = [
-  MessageConst.PROPERTY_TIMER_DELIVER_MS,
-  MessageConst.PROPERTY_TIMER_DELAY_SEC,
-  MessageConst.PROPERTY_TIMER_DELAY_MS,
-  MessageConst.PROPERTY_START_DELIVER_TIME,
-];
-
 /** Why a message cannot travel in a batch (RocketMQ refuses the same), or undefined. */
 function unbatchable(properties: MessageProperties): string | undefined {
   const delay = properties.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
   if (delay !== undefined && delay !== '0') {
     return `a batch cannot carry a delayed message (DELAY=${delay}); send it on its own`;
   }
-  const timed = TIMED_DELIVERY_PROPERTIES.find((name) => properties.has(name));
+  const timed = DELIVERY_TIME_PROPERTIES.find((name) => properties.has(name));
   if (timed !== undefined) {
     return `a batch cannot carry a message with a delivery time (${timed}); send it on its own`;
   }
@@ -214,7 +213,7 @@ function answer(
   context: BrokerContext,
   request: RemotingCommand,
   queueId: number,
-  results: readonly PutMessageResult[],
+  results: readonly (PutMessageResult | ReplicatedPutResult)[],
 ): RemotingCommand {
   const first = results[0]!;
   const failed = results.find(
@@ -228,7 +227,8 @@ function answer(
     results.length,
     results.reduce((sum, r) => sum + r.totalSize, 0),
   );
-  // FLUSH_DISK_TIMEOUT still carries the message id: the message is stored, only not yet durable.
+  // FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT and SLAVE_NOT_AVAILABLE still carry the message id: the
+  // message is stored, only not yet as durable or replicated as asked.
   const code =
     results.map((r) => responseCodeOf(r.status)).find((c) => c !== ResponseCode.SUCCESS) ??
     ResponseCode.SUCCESS;
@@ -245,16 +245,22 @@ function answer(
   });
 }
 
-function isStoredAnyway(status: PutMessageStatus): boolean {
-  return status === 'FLUSH_DISK_TIMEOUT';
+function isStoredAnyway(status: ReplicatedPutStatus): boolean {
+  return (
+    status === 'FLUSH_DISK_TIMEOUT' || status === 'FLUSH_SLAVE_TIMEOUT' || status === 'SLAVE_NOT_AVAILABLE'
+  );
 }
 
-export function responseCodeOf(status: PutMessageStatus): number {
+export function responseCodeOf(status: ReplicatedPutStatus): number {
   switch (status) {
     case 'PUT_OK':
       return ResponseCode.SUCCESS;
     case 'FLUSH_DISK_TIMEOUT':
       return ResponseCode.FLUSH_DISK_TIMEOUT;
+    case 'FLUSH_SLAVE_TIMEOUT':
+      return ResponseCode.FLUSH_SLAVE_TIMEOUT;
+    case 'SLAVE_NOT_AVAILABLE':
+      return ResponseCode.SLAVE_NOT_AVAILABLE;
     case 'SERVICE_NOT_AVAILABLE':
       return ResponseCode.SERVICE_NOT_AVAILABLE;
     case 'MESSAGE_ILLEGAL':

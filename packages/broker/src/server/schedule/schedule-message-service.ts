@@ -4,14 +4,18 @@
 // message to its REAL_TOPIC/REAL_QID when due.
 //
 // Progress is config/delayOffset.json (RocketMQ's format): per level, the consume-queue offset below
-// which every message is delivered. It is written every flushDelayOffsetInterval and at stop, and a
-// level records an offset only once the deliveries below it are stored, so after a crash a restart
-// delivers again at most what was delivered since the last write (at-least-once), never skips.
+// which every message is delivered. It is written every flushDelayOffsetInterval and at stop, and
+// claims only durable deliveries: a level reports an offset once the copies below it are stored
+// (acknowledged, which under ASYNC_FLUSH is not yet on disk), and a write takes the levels' offsets,
+// flushes the commit log, then records those offsets. So after a crash, even a power loss, a
+// restart delivers again at most what was delivered since the last write (at-least-once), never
+// skips.
 //
 // A SLAVE holds the parked messages (replicated) but never delivers them: its master does, and the
 // delivered copies reach the slave by replication.
 
 import type { Clock, TimerHandle } from '../../common/clock';
+import { IllegalStateError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { Disk } from '../../store/disk/disk';
 import type { MessageStore } from '../../store/message-store';
@@ -20,7 +24,7 @@ import { SystemTopic } from '../topic/system-topics';
 import { DelayLevelDelivery, type DelayLevelStatus, type ScheduleStore } from './delay-level-delivery';
 
 export interface ScheduleMessageServiceOptions {
-  readonly store: ScheduleStore & Pick<MessageStore, 'onDispatch' | 'onConfirmed'>;
+  readonly store: ScheduleStore & Pick<MessageStore, 'onDispatch' | 'onConfirmed' | 'flush'>;
   readonly clock: Clock;
   readonly log: Logger;
   /** messageDelayLevel parsed: index 0 holds level 1. */
@@ -41,6 +45,8 @@ export interface ScheduleStatus {
 export class ScheduleMessageService {
   readonly #options: ScheduleMessageServiceOptions;
   readonly #levels: readonly DelayLevelDelivery[];
+  /** Each level's delivered offset as reported, not yet recorded in the offsets file (see the top). */
+  readonly #progress = new Map<number, number>();
   #state: 'new' | 'started' | 'stopped' = 'new';
   #flushTimer: TimerHandle | undefined;
 
@@ -56,7 +62,7 @@ export class ScheduleMessageService {
         store,
         clock: options.clock,
         log: options.log,
-        onProgress: (progressed, offset) => offsets.set(progressed, offset),
+        onProgress: (progressed, offset) => this.#progress.set(progressed, offset),
       });
     });
     // The store has no way to remove a listener; these do nothing unless the service is delivering.
@@ -132,13 +138,38 @@ export class ScheduleMessageService {
     }
   }
 
-  /** Writes config/delayOffset.json if a level progressed since the last write. */
-  persist(): Promise<void> {
-    return this.#options.offsets.persist();
+  /**
+   * Writes config/delayOffset.json if a level progressed since the last write, claiming only copies
+   * the commit log holds durably (see the top of this file).
+   */
+  async persist(): Promise<void> {
+    const { offsets, store } = this.#options;
+    // Taken before the flush: a copy stored during it may not be covered by it.
+    const claimed = [...this.#progress].filter(([level, offset]) => (offsets.get(level) ?? -1) < offset);
+    if (claimed.length > 0) {
+      await store.flush();
+      // Never backwards: a write that overlapped this one may have recorded more already.
+      for (const [level, offset] of claimed) {
+        if ((offsets.get(level) ?? -1) < offset) offsets.set(level, offset);
+      }
+    }
+    await offsets.persist();
   }
 
   status(): ScheduleStatus {
     return { delivering: this.#delivering, levels: this.#levels.map((level) => level.status()) };
+  }
+
+  /**
+   * A SLAVE's metadata sync: its master's delivery progress replaces this one, durably, so that a
+   * slave turned master resumes where the old master was instead of delivering everything again.
+   */
+  async replaceOffsets(offsets: ReadonlyMap<number, number>): Promise<void> {
+    if (this.#options.deliver) {
+      throw new IllegalStateError('only a SLAVE adopts delay offsets; this broker delivers its own');
+    }
+    this.#options.offsets.replaceAll(offsets);
+    await this.persist();
   }
 
   /** The offsets table in RocketMQ's shape (the body of GET_ALL_DELAY_OFFSET). */

@@ -94,6 +94,15 @@ export class SubscriptionGroupManager {
     return this.#file.toRocketMqJson();
   }
 
+  /** A slave's metadata sync: its master's whole table and DataVersion replace this one, durably. */
+  async replaceAll(
+    groups: ReadonlyMap<string, SubscriptionGroupConfig>,
+    dataVersion: DataVersion,
+  ): Promise<void> {
+    this.#file.replaceAll(groups, dataVersion);
+    await this.#file.persist();
+  }
+
   async persist(): Promise<void> {
     await this.#file.persist();
   }

@@ -159,11 +159,14 @@ export class TimerBuckets {
     return first;
   }
 
+  /** All or nothing: a read that fails part-way hands nothing over, so trying again adds no duplicates. */
   async #load(start: number, wanted: (entry: TimerEntry) => boolean): Promise<void> {
+    const loaded: TimerEntry[] = [];
     await this.files.read(start, (entries) => {
-      for (const entry of entries) if (wanted(entry)) this.#sink.add(entry);
+      for (const entry of entries) if (wanted(entry)) loaded.push(entry);
       return true;
     });
+    for (const entry of loaded) this.#sink.add(entry);
     this.#unloaded.delete(start);
   }
 }

@@ -16,24 +16,25 @@ import { MessageConst } from '../../protocol/message/message-const';
 import { parseMessageProperties } from '../../protocol/message/message-properties';
 import type { DecodedStoredMessage } from '../../protocol/message/stored-message-decoder';
 import type { PutMessageRequest, PutMessageResult, PutMessageStatus } from '../../store/message-store';
+import { DELIVERY_TIME_PROPERTIES } from '../delivery/delivery-time';
 import { realDestinationOf, storedMessagePut } from '../delivery/stored-message-put';
 import { SystemTopic } from '../topic/system-topics';
 import type { TimerEntry } from './timer-bucket-layout';
 import type { TimerStore } from './timer-store';
 
-const DROPPED_ON_DELIVERY = [
+const DROPPED_ON_DELIVERY: readonly string[] = [
   MessageConst.PROPERTY_REAL_TOPIC,
   MessageConst.PROPERTY_REAL_QUEUE_ID,
-  MessageConst.PROPERTY_TIMER_DELIVER_MS,
-  MessageConst.PROPERTY_TIMER_DELAY_SEC,
-  MessageConst.PROPERTY_TIMER_DELAY_MS,
-  MessageConst.PROPERTY_START_DELIVER_TIME,
-] as const;
+  ...DELIVERY_TIME_PROPERTIES,
+];
 
-/** Statuses after which the same put can succeed later (the disk recovers, a flush catches up). */
+/**
+ * Statuses after which the same put can succeed later (the disk recovers). Not FLUSH_DISK_TIMEOUT:
+ * that copy is in the commit log already, so it counts as delivered; putting it again would deliver
+ * it twice. The checkpoint flushes the log before it claims the delivery.
+ */
 const RETRIABLE: ReadonlySet<PutMessageStatus> = new Set<PutMessageStatus>([
   'SERVICE_NOT_AVAILABLE',
-  'FLUSH_DISK_TIMEOUT',
   'UNKNOWN_ERROR',
 ]);
 
@@ -45,6 +46,8 @@ export interface DroppedTimer {
 
 export interface TimerBatchOutcome {
   readonly delivered: number;
+  /** Of those, the copies stored whose flush timed out (durable once a later flush succeeds). */
+  readonly unflushed?: number;
   /** Not delivered for now (the store refused for a while); to be tried again. */
   readonly retry: readonly TimerEntry[];
   /** Can never be delivered; reported and given up. */
@@ -90,11 +93,15 @@ export class TimerDeliverer {
     const retry: TimerEntry[] = [];
     const dropped = [...plan.dropped];
     let delivered = 0;
+    let unflushed = 0;
     let retryCause: unknown;
     results.forEach((result, i) => {
       const { entry, destination } = plan.puts[i]!;
       if (result.status === 'PUT_OK') delivered++;
-      else if (RETRIABLE.has(result.status)) {
+      else if (result.status === 'FLUSH_DISK_TIMEOUT') {
+        delivered++;
+        unflushed++;
+      } else if (RETRIABLE.has(result.status)) {
         retry.push(entry);
         retryCause ??= result.error ?? new Error(`the store answered ${result.status}`);
       } else {
@@ -105,8 +112,8 @@ export class TimerDeliverer {
       }
     });
     return retryCause === undefined
-      ? { delivered, retry, dropped }
-      : { delivered, retry, dropped, retryCause };
+      ? { delivered, unflushed, retry, dropped }
+      : { delivered, unflushed, retry, dropped, retryCause };
   }
 }
 

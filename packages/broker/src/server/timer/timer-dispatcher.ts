@@ -134,6 +134,11 @@ export class TimerDispatcher {
 
   #settle(outcome: TimerBatchOutcome): void {
     this.#delivered += outcome.delivered;
+    if ((outcome.unflushed ?? 0) > 0) {
+      this.#options.log.warn('timed messages delivered, but their flush timed out', {
+        messages: outcome.unflushed,
+      });
+    }
     for (const { entry, problem } of outcome.dropped) {
       this.#dropped++;
       this.#options.log.error('a timed message cannot be delivered and is given up', {

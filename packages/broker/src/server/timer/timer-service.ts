@@ -31,6 +31,13 @@
 // - A failed write or fdatasync of a bucket file stops filing and saving progress until restart,
 //   as a failed commit-log write stops the store: the pages may be gone, and recovery redoes the
 //   work from the last checkpoint. Delivery of what is loaded goes on.
+// - A failed read changes nothing, so it is not fatal: loading a bucket is tried again after a
+//   pause (RETRY_BACKOFF_MS, doubling up to MAX_RETRY_BACKOFF_MS; loadedUntil stays before the
+//   bucket, so nothing past it is claimed), and filing after a failed read of the timer queue is
+//   asked again at the next checkpoint tick.
+//
+// `open` recovers and loads what is due soon, but delivers nothing until `start`: the broker opens
+// every service (the transaction rebuild may still write) before any of them writes on its own.
 
 import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../../common/clock';
@@ -89,6 +96,8 @@ const DEFAULT_PREFETCH_LEAD_MS = 10_000;
 const DEFAULT_BATCH_SIZE = 64;
 const DEFAULT_MAX_BATCHES_IN_FLIGHT = 8;
 const RETRY_BACKOFF_MS = 1000;
+/** The longest pause between attempts to read a bucket that keeps failing. */
+const MAX_RETRY_BACKOFF_MS = 10_000;
 /** Queue entries filed per read of the timer queue (80 KiB of entries). */
 const FILE_BATCH = 4096;
 
@@ -108,11 +117,14 @@ export class TimerService {
   #countedThrough: number;
   #saved: TimerCheckpointState & { readonly delivered: number };
   #failure: unknown;
+  #started = false;
   #stopping = false;
   #stopped: Promise<void> | undefined;
   #prefetchTimer: TimerHandle | undefined;
   #checkpointTimer: TimerHandle | undefined;
   #fileQueued = false;
+  /** Failed bucket loads in a row; the next attempt waits longer each time. */
+  #loadFailures = 0;
   /** End of the last timer-topic record appended, and the acknowledged end when filing was last asked for. */
   #timerRecordsEnd = 0;
   #fileAskedAt = 0;
@@ -152,7 +164,10 @@ export class TimerService {
     };
   }
 
-  /** Recovers the timer's files, loads what is due soon, and starts filing and delivering. */
+  /**
+   * Recovers the timer's files and loads what is due soon; nothing is filed or delivered before
+   * `start`. `stop` releases an opened service that never started.
+   */
   static async open(options: TimerServiceOptions): Promise<TimerService> {
     const bucketMs = options.bucketMs ?? TIMER_BUCKET_MS;
     const files = new TimerBucketFiles(options.disk, join(options.dir, 'buckets'), bucketMs);
@@ -165,12 +180,16 @@ export class TimerService {
       log: options.log,
     });
     const service = new TimerService(options, files, recovered);
+    const buckets = service.#buckets;
     try {
-      await service.#start(recovered.deliveredThroughMs);
+      await buckets.loadAtStart(
+        buckets.endOf(options.clock.now() + service.#leadMs),
+        recovered.deliveredThroughMs,
+      );
     } catch (error) {
       await service.stop().catch((stopError: unknown) => {
-        // The start's failure is the one to report; this one is logged so it is not lost.
-        options.log.error('stopping the timer service after a failed start failed too', {
+        // The load's failure is the one to report; this one is logged so it is not lost.
+        options.log.error('stopping the timer service after a failed open failed too', {
           error: String(stopError),
         });
       });
@@ -227,15 +246,17 @@ export class TimerService {
     await this.#worker.idle();
     await this.#dispatcher.stop();
     try {
-      if (this.#failure === undefined) await this.#checkpoint();
+      // An opened service that never started has made no progress to save.
+      if (this.#started && this.#failure === undefined) await this.#checkpoint();
     } finally {
       await this.#buckets.files.close();
     }
   }
 
-  async #start(deliveredThroughMs: number): Promise<void> {
-    const buckets = this.#buckets;
-    await buckets.loadAtStart(buckets.endOf(this.#clock.now() + this.#leadMs), deliveredThroughMs);
+  /** Starts filing the timer queue and delivering what is due. */
+  start(): void {
+    if (this.#started || this.#stopping) return;
+    this.#started = true;
     this.#store.onDispatch((request) => {
       if (request.topic === SystemTopic.TIMER) this.#timerRecordsEnd = request.commitLogOffset + request.size;
     });
@@ -255,7 +276,7 @@ export class TimerService {
       pending: status.pendingMessages,
       nextDueMs: status.nextDueMs ?? -1,
       enqueueOffset: this.#enqueueOffset,
-      deliveredThroughMs,
+      deliveredThroughMs: this.#saved.deliveredThroughMs,
     });
   }
 
@@ -281,7 +302,17 @@ export class TimerService {
       const from = this.#enqueueOffset;
       // Taken before the read: entries acknowledged during it must not be stepped over below.
       const end = this.#store.maxOffsetInQueue(SystemTopic.TIMER, 0);
-      const entries = await this.#store.readQueueEntries(SystemTopic.TIMER, 0, from, FILE_BATCH);
+      let entries: Awaited<ReturnType<TimerStore['readQueueEntries']>>;
+      try {
+        entries = await this.#store.readQueueEntries(SystemTopic.TIMER, 0, from, FILE_BATCH);
+      } catch (error) {
+        // Nothing was changed: the next checkpoint tick asks to file again (see the top of this file).
+        this.#log.error('reading the timer queue failed; filing resumes at the next interval', {
+          enqueueOffset: from,
+          error: String(error),
+        });
+        return;
+      }
       if (entries.length === 0) {
         // Blank entries (a queue rebuilt from a later start) are left out of reads: step over them.
         const floor = Math.max(from, this.#store.minOffsetInQueue(SystemTopic.TIMER, 0));
@@ -314,22 +345,34 @@ export class TimerService {
     });
   }
 
-  #armPrefetch(): void {
+  /** Sets the timer for the next load: when the next bucket comes within the lead, or after `minDelayMs`. */
+  #armPrefetch(minDelayMs = 0): void {
     if (this.#stopping) return;
-    const delayMs = Math.max(0, this.#buckets.loadedUntil - this.#leadMs - this.#clock.now());
+    const delayMs = Math.max(minDelayMs, this.#buckets.loadedUntil - this.#leadMs - this.#clock.now());
     this.#prefetchTimer = this.#clock.setTimeout(() => {
       this.#prefetchTimer = undefined;
       this.#worker.run('load timer buckets', () => this.#loadComingBuckets());
     }, delayMs);
   }
 
-  /** Loads every bucket that starts within prefetchLeadMs from now. */
+  /** Loads every bucket that starts within prefetchLeadMs from now (see the top: a failed read waits). */
   async #loadComingBuckets(): Promise<void> {
+    let retryInMs = 0;
     try {
       await this.#buckets.loadThrough(this.#clock.now() + this.#leadMs, () => this.#stopping);
-      this.#dispatcher.wake();
+      this.#loadFailures = 0;
+    } catch (error) {
+      retryInMs = Math.min(MAX_RETRY_BACKOFF_MS, RETRY_BACKOFF_MS * 2 ** this.#loadFailures);
+      this.#loadFailures++;
+      this.#log.error('reading a timer bucket failed; its messages wait until a read succeeds', {
+        attempt: this.#loadFailures,
+        retryInMs,
+        error: String(error),
+      });
     } finally {
-      this.#armPrefetch();
+      // Buckets loaded before a failure are in the dispatcher: what is due of them goes out.
+      this.#dispatcher.wake();
+      this.#armPrefetch(retryInMs);
     }
   }
 

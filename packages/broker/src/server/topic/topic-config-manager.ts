@@ -245,6 +245,15 @@ export class TopicConfigManager {
     return true;
   }
 
+  /**
+   * A slave's metadata sync: its master's whole table and DataVersion replace this one, durably.
+   * No change events: a slave's topics are its master's, never its own decisions.
+   */
+  async replaceAll(topics: ReadonlyMap<string, TopicConfig>, dataVersion: DataVersion): Promise<void> {
+    this.#file.replaceAll(topics, dataVersion);
+    await this.#file.persist();
+  }
+
   /** Writes pending changes (each mutation already does; this is for shutdown). */
   async persist(): Promise<void> {
     await this.#file.persist();

@@ -7,16 +7,13 @@
 // topic first, like any delayed send.
 //
 // The op record is written in the same batch, just before this message, so this put must not be
-// refused once the op record is in: `storableProblem` runs the store's own acceptance checks first.
+// refused once the op record is in: the store's own acceptance checks (MessageStore.checkStorable,
+// the ones a put runs, without checksumming the body) are asked first.
 
-import { KeelError } from '../../common/errors';
 import { parseMessageProperties } from '../../protocol/message/message-properties';
 import { MessageSysFlag, withTransactionType } from '../../protocol/message/message-sys-flag';
-import { prepareStoredMessage } from '../../protocol/message/stored-message';
 import type { DecodedStoredMessage } from '../../protocol/message/stored-message-decoder';
-import type { PutMessageRequest } from '../../store/message-store';
-import { checkStorableText } from '../../store/message-validation';
-import { StoreErrorCodes } from '../../store/store-errors';
+import type { MessageStore, PutMessageRequest } from '../../store/message-store';
 import { deliveryTimeOf, type DeliveryTimeSettings } from '../delivery/delivery-time';
 import { routeScheduled } from '../delivery/send-routing';
 import { realDestinationOf, storedMessagePut } from '../delivery/stored-message-put';
@@ -27,7 +24,8 @@ export type CommittedMessage =
 export function committedMessagePut(
   half: DecodedStoredMessage,
   nowMs: number,
-  settings: DeliveryTimeSettings & { readonly maxMessageSize: number },
+  settings: DeliveryTimeSettings,
+  store: Pick<MessageStore, 'checkStorable'>,
 ): CommittedMessage {
   const properties = parseMessageProperties(half.properties);
   const destination = realDestinationOf(properties);
@@ -54,30 +52,10 @@ export function committedMessagePut(
     }),
     delivery.time,
   );
-  const problem = storableProblem(put, settings.maxMessageSize);
-  return problem === undefined ? { ok: true, put } : { ok: false, problem: problem.message };
-}
-
-/**
- * Why the store would refuse `put`, by the same checks MessageStore runs before appending (text,
- * field ranges and sizes, maxMessageSize); undefined when it would accept it. Only a store that
- * refuses every write (closed, failed disk) can still refuse it, and then the op record too.
- */
-export function storableProblem(put: PutMessageRequest, maxMessageSize: number): KeelError | undefined {
-  const text = checkStorableText(put.fields.topic, put.fields.properties);
-  if (text !== undefined) return text;
-  let totalSize: number;
-  try {
-    totalSize = prepareStoredMessage(put.fields).totalSize;
-  } catch (error) {
-    if (error instanceof KeelError) return error;
-    throw error;
-  }
-  if (totalSize > maxMessageSize) {
-    return new KeelError(
-      StoreErrorCodes.MESSAGE_TOO_LARGE,
-      `the committed message would be ${totalSize} bytes stored, more than maxMessageSize ${maxMessageSize}; raise maxMessageSize or roll the transaction back`,
-    );
-  }
-  return undefined;
+  const problem = store.checkStorable(put);
+  if (problem === undefined) return { ok: true, put };
+  return {
+    ok: false,
+    problem: `the committed message of the half message at commit-log offset ${half.physicalOffset} cannot be stored (${problem.message}); roll the transaction back`,
+  };
 }

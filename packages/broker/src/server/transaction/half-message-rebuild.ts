@@ -6,10 +6,12 @@
 //   3. every parked copy from its position in TRANS_CHECK_MAX_TIME_TOPIC: that half message is PARKED;
 //   4. every op record from its position in RMQ_SYS_TRANS_OP_HALF_TOPIC: that half message is
 //      resolved and leaves the table;
-//   5. the repair of the one crash the write order allows: the last op record says COMMIT but the
-//      committed message that follows it in the commit log is missing (the crash came between the
-//      two). The message is written now, once: the op record already makes the half message
-//      resolved, so no check will ask for it again.
+//   5. the repair of the one crash the write order allows: the last op record says COMMIT but its
+//      committed message is missing (the crash came between the two). The message is written now,
+//      once: the op record already makes the half message resolved, so no check will ask for it
+//      again, and a later rebuild finds the message anywhere after the op record (the broker opens
+//      every other service before starting any, so normally right behind it), so it does not write
+//      it again.
 //
 // Without a snapshot (a new store, or one from before this feature) the positions are the queues'
 // first offsets: everything still kept is read once.
@@ -44,7 +46,7 @@ export interface RebuildOptions {
   readonly snapshot: TransactionSnapshot | undefined;
   readonly log: Logger;
   readonly nowMs: number;
-  readonly settings: DeliveryTimeSettings & { readonly maxMessageSize: number };
+  readonly settings: DeliveryTimeSettings;
 }
 
 const BATCH = 512;
@@ -161,15 +163,7 @@ async function repairLastCommit(
   // Only Keel's op records say COMMIT, and only they record the half message's offset.
   if (last === undefined || last.op.resolution !== 'commit') return false;
   const halfCommitLogOffset = last.op.halfCommitLogOffset;
-  const after = last.record.physicalOffset + last.record.totalSize;
-  const next = await recordAtOrAfterSegmentEnd(store, after);
-  if (
-    next !== undefined &&
-    next.preparedTransactionOffset === halfCommitLogOffset &&
-    transactionType(next.sysFlag) === MessageSysFlag.TRANSACTION_COMMIT_TYPE
-  ) {
-    return false;
-  }
+  if (await isCommittedAfter(store, last.record, halfCommitLogOffset)) return false;
   const half = await store.readMessageAt(halfCommitLogOffset);
   if (half === undefined) {
     log.error(
@@ -181,7 +175,7 @@ async function repairLastCommit(
     );
     return false;
   }
-  const committed = committedMessagePut(half, options.nowMs, options.settings);
+  const committed = committedMessagePut(half, options.nowMs, options.settings, store);
   if (!committed.ok) {
     log.error('a committed message is missing after its op record and cannot be written', {
       halfCommitLogOffset,
@@ -206,6 +200,33 @@ async function repairLastCommit(
     },
   );
   return true;
+}
+
+/**
+ * Whether the committed message of the half message at `halfCommitLogOffset` (a COMMIT-type record
+ * whose PREPARED TRANSACTION OFFSET is that offset) is stored after `op`. It is the very next record
+ * when the commit's batch was written whole; a repair appended it where the log ended then, which
+ * is further on if anything was written in between. The log is read from the op record on, up to
+ * the first match: normally the next record. Only a message that is really missing (and that an
+ * earlier start could not write) makes it read the whole tail behind the last op record.
+ */
+async function isCommittedAfter(
+  store: MessageStore,
+  op: DecodedStoredMessage,
+  halfCommitLogOffset: number,
+): Promise<boolean> {
+  let offset = op.physicalOffset + op.totalSize;
+  for (;;) {
+    const record = await recordAtOrAfterSegmentEnd(store, offset);
+    if (record === undefined) return false;
+    if (
+      record.preparedTransactionOffset === halfCommitLogOffset &&
+      transactionType(record.sysFlag) === MessageSysFlag.TRANSACTION_COMMIT_TYPE
+    ) {
+      return true;
+    }
+    offset = record.physicalOffset + record.totalSize;
+  }
 }
 
 /**

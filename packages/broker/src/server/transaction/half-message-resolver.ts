@@ -10,7 +10,7 @@
 // Write order: the op record, then the committed message, in one batch (appended in the same tick,
 // adjacent in the commit log, acknowledged together). A crash can then leave the op record without
 // the message behind it, never the message without its op record; the rebuild notices the first
-// case for the last op record and writes the message (half-message-rebuild.ts). The other order
+// case for the last op record and writes the message, once (half-message-rebuild.ts). The other order
 // would deliver the message again after such a crash, when a check asks the producer once more.
 
 import type { Clock } from '../../common/clock';
@@ -62,7 +62,7 @@ export interface HalfMessageResolverOptions {
   readonly clock: Clock;
   readonly log: Logger;
   readonly storeHost: HostAddress;
-  readonly settings: DeliveryTimeSettings & { readonly maxMessageSize: number };
+  readonly settings: DeliveryTimeSettings;
 }
 
 export class HalfMessageResolver {
@@ -94,7 +94,7 @@ export class HalfMessageResolver {
       }),
     ];
     if (request.resolution === 'commit') {
-      const committed = committedMessagePut(half!, now, settings);
+      const committed = committedMessagePut(half!, now, settings, store);
       if (!committed.ok) return { kind: 'undeliverable', remark: committed.problem };
       puts.push(committed.put);
     }

@@ -1,6 +1,11 @@
 // The broker's transactional-message service (docs/transactions.md): the half-message table
 // rebuilt at start, the resolver behind END_TRANSACTION, the check service, and the progress saved
 // after every round and at shutdown. A facade: each part lives in its own module.
+//
+// A SLAVE keeps no table: it answers no END_TRANSACTION and runs no checks, and nothing would ever
+// remove what replication adds. It neither reads nor writes transactionState.json. Restarted as a
+// master (brokerRole changed), it rebuilds the table at open from its snapshot, if it has one from
+// an earlier time as master, and the half, op and parked queues it replicated.
 
 import { join } from 'node:path';
 import type { Clock } from '../../common/clock';
@@ -106,6 +111,8 @@ export class TransactionService {
   static async open(options: TransactionServiceOptions): Promise<TransactionService> {
     const { config, store, disk, log, clock } = options;
     const path = join(config.store.storePathRootDir, 'config', TRANSACTION_STATE_FILE_NAME);
+    if (isSlave(config))
+      return new TransactionService(options, new HalfMessageTable(), NOTHING_REBUILT, path);
     const read = await readTransactionSnapshot(disk, path);
     if (read?.fromBackup === true) log.warn('transaction state read from its backup copy', { path });
     const table = new HalfMessageTable();
@@ -132,7 +139,7 @@ export class TransactionService {
 
   /** Starts the check service (a master's job: a slave only replicates). */
   start(): void {
-    if (this.#options.config.brokerRole !== 'SLAVE') this.#checker.start();
+    if (!isSlave(this.#options.config)) this.#checker.start();
   }
 
   endTransaction(request: EndTransactionRequest): Promise<EndTransactionOutcome> {
@@ -160,8 +167,10 @@ export class TransactionService {
     };
   }
 
+  /** Not on a SLAVE: its empty table would claim every replicated half message resolved. */
   saveProgress(): Promise<void> {
-    const { store, offsets, disk } = this.#options;
+    const { config, store, offsets, disk } = this.#options;
+    if (isSlave(config)) return Promise.resolve();
     return saveTransactionProgress({ store, table: this.table, offsets, disk, path: this.#path });
   }
 
@@ -183,6 +192,20 @@ export class TransactionService {
   }
 }
 
+/** A SLAVE's report: it rebuilds nothing (see the top of this file). */
+const NOTHING_REBUILT: RebuildReport = {
+  fromSnapshot: false,
+  halfMessagesRead: 0,
+  parkedCopiesRead: 0,
+  opRecordsRead: 0,
+  unreadable: 0,
+  repairedCommit: false,
+};
+
+function isSlave(config: BrokerConfig): boolean {
+  return config.brokerRole === 'SLAVE';
+}
+
 function checkSettings(config: BrokerConfig): CheckSettings {
   return {
     transactionTimeOutMs: config.transactionTimeOut,
@@ -195,6 +218,5 @@ function deliverySettings(config: BrokerConfig) {
   return {
     messageDelayLevelsMs: config.messageDelayLevelsMs,
     timerMaxDelaySec: config.timerMaxDelaySec,
-    maxMessageSize: config.store.maxMessageSize,
   };
 }

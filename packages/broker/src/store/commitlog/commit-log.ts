@@ -69,7 +69,7 @@ export class CommitLog {
     this.#log = log;
     this.#clock = options.clock;
     this.#syncFlush = options.flushDiskType === 'SYNC_FLUSH';
-    this.#waiters = new DurabilityWaiters(options.clock, options.syncFlushTimeoutMs);
+    this.#waiters = new DurabilityWaiters(options.clock, options.syncFlushTimeoutMs, 'FLUSH_DISK_TIMEOUT');
     if (!this.#syncFlush) {
       this.#flushTimer = options.clock.setInterval(() => this.#periodicFlush(), options.flushIntervalMs);
     }
@@ -135,6 +135,29 @@ export class CommitLog {
     encodeStoredMessage(message, buffer, position, { queueOffset, physicalOffset: offset, storeTimestamp });
     this.#kick();
     return { physicalOffset: offset, totalSize, storeTimestamp };
+  }
+
+  /**
+   * Replication (a slave): appends a record exactly as the master stored it, at the end of the log,
+   * which must be where the record says it lies. The caller has verified the record
+   * (replica-records.ts); the blank record that ends a segment goes through `appendBlankRecord`.
+   */
+  appendVerbatim(record: Uint8Array): number {
+    if (record.length + BLANK_RECORD_SIZE > this.#log.remainingInSegment()) {
+      throw new RangeError(
+        `a replicated record of ${record.length} bytes at ${this.#log.writeOffset} does not fit its segment`,
+      );
+    }
+    const offset = this.#log.append(record);
+    this.#kick();
+    return offset;
+  }
+
+  /** Replication: the master's end-of-segment blank record; the log continues in the next segment. */
+  appendBlankRecord(blank: Uint8Array): number {
+    const offset = this.#log.padToSegmentEnd(blank);
+    this.#kick();
+    return offset;
   }
 
   /** Resolves once the bytes below `endOffset` are acknowledged (see the class comment). */

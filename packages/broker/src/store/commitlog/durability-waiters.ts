@@ -3,10 +3,10 @@ import type { Clock, TimerHandle } from '../../common/clock';
 /** How a put ended, in RocketMQ's terms (`PutMessageStatus`). */
 export type DurabilityStatus = 'PUT_OK' | 'FLUSH_DISK_TIMEOUT';
 
-interface Waiter {
+interface Waiter<T extends string> {
   readonly endOffset: number;
   readonly deadlineMs: number;
-  readonly resolve: (status: DurabilityStatus) => void;
+  readonly resolve: (status: 'PUT_OK' | T) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -14,17 +14,21 @@ interface Waiter {
  * Puts waiting until the log is durable (or committed) past their end offset. End offsets and
  * deadlines both grow with the append order, so the waiters form a FIFO: progress resolves a prefix,
  * and one timer, armed for the oldest waiter, is enough to time them out (no timer per put).
+ * `T` is what a waiter past its deadline resolves with: FLUSH_DISK_TIMEOUT for the flush, and
+ * FLUSH_SLAVE_TIMEOUT for a SYNC_MASTER waiting on its slave (the same group wait, by offset).
  */
-export class DurabilityWaiters {
+export class DurabilityWaiters<T extends string = 'FLUSH_DISK_TIMEOUT'> {
   readonly #clock: Clock;
   readonly #timeoutMs: number;
-  #queue: Waiter[] = [];
+  readonly #timeoutStatus: T;
+  #queue: Waiter<T>[] = [];
   #head = 0;
   #timer: TimerHandle | undefined;
 
-  constructor(clock: Clock, timeoutMs: number) {
+  constructor(clock: Clock, timeoutMs: number, timeoutStatus: T) {
     this.#clock = clock;
     this.#timeoutMs = timeoutMs;
+    this.#timeoutStatus = timeoutStatus;
   }
 
   get size(): number {
@@ -36,8 +40,8 @@ export class DurabilityWaiters {
     return this.size === 0 ? -1 : (this.#queue[this.#queue.length - 1]?.endOffset ?? -1);
   }
 
-  add(endOffset: number): Promise<DurabilityStatus> {
-    return new Promise<DurabilityStatus>((resolve, reject) => {
+  add(endOffset: number): Promise<'PUT_OK' | T> {
+    return new Promise<'PUT_OK' | T>((resolve, reject) => {
       this.#queue.push({ endOffset, deadlineMs: this.#clock.now() + this.#timeoutMs, resolve, reject });
       this.#armTimer();
     });
@@ -71,7 +75,7 @@ export class DurabilityWaiters {
       const waiter = this.#queue[this.#head];
       if (waiter === undefined || waiter.deadlineMs > now) break;
       this.#head++;
-      waiter.resolve('FLUSH_DISK_TIMEOUT');
+      waiter.resolve(this.#timeoutStatus);
     }
     this.#compact();
     this.#armTimer();

@@ -18,6 +18,7 @@ import {
 } from './json-fields';
 import { MetadataFormatError } from './metadata-errors';
 import {
+  decodeMetadataText,
   loadMetadataTable,
   MetadataTableFile,
   type LoadedMetadataTable,
@@ -116,6 +117,15 @@ export class ConsumerOffsetFile extends MetadataTableFile<string, TopicGroupTabl
     return this.#deleteWhere((entry) => entry.topic === topic);
   }
 
+  /** Replaces every offset (a slave adopting its master's table, see server/ha). */
+  replaceAll(entries: Iterable<GroupTopicOffsets>): void {
+    const table = new Map<string, TopicGroupTable>();
+    for (const { topic, group, offsets } of entries) {
+      table.set(topicAtGroup(topic, group), { topic, group, offsets: new Map(offsets) });
+    }
+    this.replaceTable(table, undefined);
+  }
+
   /** Every (topic, group) with its offsets; the maps are live views, do not keep them. */
   *entries(): IterableIterator<GroupTopicOffsets> {
     yield* this.table.values();
@@ -189,4 +199,9 @@ function decodeQueueOffsets(json: JsonValue | undefined, where: string): Map<num
     offsets.set(parseIntKey(key, queueWhere, 0), offset);
   }
   return offsets;
+}
+
+/** A ConsumerOffsetSerializeWrapper received as text (GET_ALL_CONSUMER_OFFSET); throws MetadataFormatError. */
+export function decodeConsumerOffsetWrapper(text: string): GroupTopicOffsets[] {
+  return [...decodeMetadataText(text, OFFSETS_FORMAT, 0).table.values()];
 }

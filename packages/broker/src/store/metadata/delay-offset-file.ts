@@ -10,6 +10,7 @@
 import { isJavaInt, isJavaLong, parseIntKey } from './json-fields';
 import { MetadataFormatError } from './metadata-errors';
 import {
+  decodeMetadataText,
   loadMetadataTable,
   MetadataTableFile,
   type LoadedMetadataTable,
@@ -64,6 +65,11 @@ export class DelayOffsetFile extends MetadataTableFile<number, number, DelayOffs
     return this.remove(level);
   }
 
+  /** Replaces every level's offset (a slave adopting its master's table). */
+  replaceAll(offsets: ReadonlyMap<number, number>): void {
+    this.replaceTable(offsets, undefined);
+  }
+
   /** `[level, offset]` pairs, in no particular order. */
   entries(): IterableIterator<[number, number]> {
     return this.table.entries();
@@ -78,4 +84,9 @@ export class DelayOffsetFile extends MetadataTableFile<number, number, DelayOffs
 /** Levels are 1-based positions in `messageDelayLevel`; 0 means "not delayed" and is never stored. */
 function checkLevel(level: number): void {
   if (!isJavaInt(level) || level < 1) throw new RangeError(`delay level must be an int >= 1, got ${level}`);
+}
+
+/** A delay-offset table received as text (GET_ALL_DELAY_OFFSET); throws MetadataFormatError. */
+export function decodeDelayOffsetTable(text: string): Map<number, number> {
+  return decodeMetadataText(text, DELAY_OFFSETS_FORMAT, 0).table;
 }

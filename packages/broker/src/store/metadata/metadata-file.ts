@@ -14,7 +14,7 @@ import { AtomicJsonFile, toJsonText } from './atomic-json-file';
 import { initialDataVersion, nextDataVersion, readDataVersionField, type DataVersion } from './data-version';
 import { childPath, emptyRecord, expectObject, FieldReader, sortedByKey } from './json-fields';
 import type { MetadataFormatError } from './metadata-errors';
-import type { JsonValue } from './tolerant-json';
+import { parseTolerantJson, type JsonValue } from './tolerant-json';
 
 /** Where the time for DataVersion comes from; a `Clock` will do. */
 export type MetadataClock = Pick<Clock, 'now'>;
@@ -87,6 +87,19 @@ export async function loadMetadataTable<K, V, Json>(
       ? { source: 'main', path: read.path, ignoredFields: ignored }
       : { source: 'backup', path: read.path, mainProblem: read.mainProblem, ignoredFields: ignored };
   return { options, result, ...read.value };
+}
+
+/**
+ * Decodes a table received in its file's shape rather than read from the file: the body of
+ * GET_ALL_TOPIC_CONFIG, GET_ALL_CONSUMER_OFFSET, ..., which a slave reads from its master. Throws
+ * MetadataFormatError as a damaged file would.
+ */
+export function decodeMetadataText<K, V, Json>(
+  text: string,
+  format: MetadataTableFormat<K, V, Json>,
+  nowMs: number,
+): { table: Map<K, V>; dataVersion: DataVersion | undefined } {
+  return decodeWrapper(parseTolerantJson(text), format, nowMs, []);
 }
 
 function decodeWrapper<K, V, Json>(
@@ -182,6 +195,17 @@ export abstract class MetadataTableFile<K extends string | number, V, Json> {
     this.table.set(key, value);
     this.changed();
     return value;
+  }
+
+  /**
+   * Replaces the whole table (a slave adopting its master's); `dataVersion`, when given, becomes
+   * this table's, so the next comparison with the master's finds them equal.
+   */
+  protected replaceTable(table: ReadonlyMap<K, V>, dataVersion: DataVersion | undefined): void {
+    this.table.clear();
+    for (const [key, value] of table) this.table.set(key, value);
+    this.changed();
+    if (dataVersion !== undefined) this.#dataVersion = dataVersion;
   }
 
   /** Removes `key`; false if it was not there. */

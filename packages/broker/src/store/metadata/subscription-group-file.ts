@@ -14,10 +14,11 @@
 //
 // Fields missing from a file take SubscriptionGroupConfig's Java defaults (facts §5.2).
 
-import { dataVersionToJson, type DataVersionJson } from './data-version';
+import { dataVersionToJson, type DataVersion, type DataVersionJson } from './data-version';
 import { FieldReader, isJavaInt, isJavaLong, withoutUndefined } from './json-fields';
 import { MetadataFormatError } from './metadata-errors';
 import {
+  decodeMetadataText,
   loadMetadataTable,
   MetadataTableFile,
   type LoadedMetadataTable,
@@ -133,6 +134,14 @@ export class SubscriptionGroupFile extends MetadataTableFile<
     return this.remove(groupName);
   }
 
+  /** Replaces every group, and the DataVersion when given (a slave adopting its master's table). */
+  replaceAll(
+    groups: ReadonlyMap<string, SubscriptionGroupConfig>,
+    dataVersion: DataVersion | undefined,
+  ): void {
+    this.replaceTable(groups, dataVersion);
+  }
+
   /** The table as RocketMQ serialises it (file content and GET_ALL_SUBSCRIPTIONGROUP_CONFIG body). */
   override toRocketMqJson(): SubscriptionGroupWrapperJson {
     return {
@@ -140,6 +149,15 @@ export class SubscriptionGroupFile extends MetadataTableFile<
       subscriptionGroupTable: this.tableJson(groupConfigToJson),
     };
   }
+}
+
+/** A SubscriptionGroupWrapper received as text (GET_ALL_SUBSCRIPTIONGROUP_CONFIG); throws MetadataFormatError. */
+export function decodeSubscriptionGroupWrapper(
+  text: string,
+  nowMs: number,
+): { groups: Map<string, SubscriptionGroupConfig>; dataVersion: DataVersion | undefined } {
+  const { table, dataVersion } = decodeMetadataText(text, GROUPS_FORMAT, nowMs);
+  return { groups: table, dataVersion };
 }
 
 /** Fills defaults and checks the ranges Java's types impose; a RangeError names the bad field. */

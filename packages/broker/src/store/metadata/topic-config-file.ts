@@ -14,10 +14,11 @@
 //
 // Fields missing from a file take TopicConfig's Java defaults (facts §12).
 
-import { dataVersionToJson, type DataVersionJson } from './data-version';
+import { dataVersionToJson, type DataVersion, type DataVersionJson } from './data-version';
 import { FieldReader, isJavaInt, withoutUndefined } from './json-fields';
 import { MetadataFormatError } from './metadata-errors';
 import {
+  decodeMetadataText,
   loadMetadataTable,
   MetadataTableFile,
   type LoadedMetadataTable,
@@ -119,6 +120,11 @@ export class TopicConfigFile extends MetadataTableFile<string, TopicConfig, Topi
     return this.remove(topicName);
   }
 
+  /** Replaces every topic, and the DataVersion when given (a slave adopting its master's table). */
+  replaceAll(topics: ReadonlyMap<string, TopicConfig>, dataVersion: DataVersion | undefined): void {
+    this.replaceTable(topics, dataVersion);
+  }
+
   /** The table as RocketMQ serialises it (file content and GET_ALL_TOPIC_CONFIG body). */
   override toRocketMqJson(): TopicConfigSerializeWrapperJson {
     return {
@@ -126,6 +132,15 @@ export class TopicConfigFile extends MetadataTableFile<string, TopicConfig, Topi
       topicConfigTable: this.tableJson(topicConfigToJson),
     };
   }
+}
+
+/** A TopicConfigSerializeWrapper received as text (GET_ALL_TOPIC_CONFIG); throws MetadataFormatError. */
+export function decodeTopicConfigWrapper(
+  text: string,
+  nowMs: number,
+): { topics: Map<string, TopicConfig>; dataVersion: DataVersion | undefined } {
+  const { table, dataVersion } = decodeMetadataText(text, TOPICS_FORMAT, nowMs);
+  return { topics: table, dataVersion };
 }
 
 /** Fills defaults and checks the ranges Java's types impose; a RangeError names the bad field. */

@@ -6,16 +6,23 @@ import { AdminClient } from '../../../src/client/admin/admin-client';
 import { PushConsumer } from '../../../src/client/consumer/push-consumer';
 import type { ConsumedMessage } from '../../../src/client/consumer/consumed-message';
 import { systemClock } from '../../../src/common/clock';
+import { ConsumerSendMsgBackRequestHeader } from '../../../src/protocol/headers/send-back-headers';
 import { MessageConst } from '../../../src/protocol/message/message-const';
+import { createRequest } from '../../../src/protocol/remoting/remoting-command';
+import { RequestCode } from '../../../src/protocol/remoting/request-code';
 import { ResponseCode } from '../../../src/protocol/remoting/response-code';
+import { SystemTopic } from '../../../src/server/topic/system-topics';
 import { waitFor } from '../../../src/testing/await-event';
 import { RemotingClient } from '../../../src/transport/remoting-client';
-import { send } from '../../server/integration/broker-requests';
+import { messagesOf, pull, send } from '../../server/integration/broker-requests';
+import { RawTxProducer, type HalfHandle } from '../../server/transaction/raw-tx-producer';
 import { startClientCluster, type ClientTestCluster } from '../client-cluster-fixture';
 import { ClientsToClose, createTopic, fastConsumerOptions } from '../integration/consumer-test-kit';
 
 const TOPIC = 'DlqOrders';
 const GROUP = 'dlq-group';
+const TX_TOPIC = 'DlqTxOrders';
+const TX_GROUP = 'dlq-tx-group';
 
 describe('dead letters through the admin client', () => {
   let cluster: ClientTestCluster;
@@ -103,6 +110,69 @@ describe('dead letters through the admin client', () => {
     // Still in the DLQ: it is the record of what failed.
     expect(await admin.dlqList(GROUP)).toHaveLength(1);
   });
+
+  it('resends a dead-lettered committed transactional message as a plain message, which arrives', async () => {
+    const broker = cluster.brokers.get('broker-a')!;
+    await createTopic(cluster, TX_TOPIC, 1);
+    const producer = new RawTxProducer('dlq-tx-producer', broker.address);
+    let half: HalfHandle;
+    try {
+      half = await producer.sendHalf(TX_TOPIC, 'paid order');
+      expect((await producer.endAndWait(half, 'commit')).code).toBe(ResponseCode.SUCCESS);
+    } finally {
+      await producer.close();
+    }
+    // The committed message keeps TRAN_MSG and PGROUP (as in RocketMQ); the group fails it for good.
+    const [committed] = messagesOf(
+      await pull(raw, broker.address, { group: TX_GROUP, topic: TX_TOPIC, offset: 0 }),
+    );
+    expect(committed!.properties).toContain('TRAN_MSG\u0001true');
+    const back = await raw.invoke(
+      broker.address,
+      createRequest({
+        code: RequestCode.CONSUMER_SEND_MSG_BACK,
+        opaque: 0,
+        extFields: ConsumerSendMsgBackRequestHeader.encode({
+          offset: committed!.physicalOffset,
+          group: TX_GROUP,
+          delayLevel: -1,
+          originMsgId: undefined,
+          originTopic: undefined,
+          unitMode: false,
+          maxReconsumeTimes: undefined,
+          bname: undefined,
+        }),
+      }),
+      5000,
+    );
+    expect(back.code).toBe(ResponseCode.SUCCESS);
+    const [letter] = await admin.dlqList(TX_GROUP);
+    expect(letter!.message.properties.get(MessageConst.PROPERTY_TRANSACTION_PREPARED)).toBe('true');
+
+    const received: ConsumedMessage[] = [];
+    const consumer = clients.track(new PushConsumer(fastConsumerOptions(cluster, TX_GROUP)));
+    consumer.subscribe(TX_TOPIC, '*');
+    consumer.onMessages((messages) => {
+      received.push(...messages.filter((m) => m.msgId === half.msgId));
+      return 'CONSUME_SUCCESS';
+    });
+    await consumer.start();
+    await waitFor(() => received.length === 1, { timeoutMs: 15_000, description: 'the committed message' });
+    const halfMessagesBefore = broker.context.store.maxOffsetInQueue(SystemTopic.TRANS_HALF, 0);
+    await admin.dlqResend(TX_GROUP, { msgId: half.msgId });
+    await waitFor(() => received.length === 2, { timeoutMs: 15_000, description: 'the resent dead letter' });
+    const resent = received[1]!;
+    expect([resent.topic, resent.body.toString(), resent.reconsumeTimes]).toEqual([
+      TX_TOPIC,
+      'paid order',
+      0,
+    ]);
+    expect(resent.properties.has(MessageConst.PROPERTY_TRANSACTION_PREPARED)).toBe(false);
+    expect(resent.properties.has(MessageConst.PROPERTY_PRODUCER_GROUP)).toBe(false);
+    // Not a new half message waiting for a commit that would never come.
+    expect(broker.context.store.maxOffsetInQueue(SystemTopic.TRANS_HALF, 0)).toBe(halfMessagesBefore);
+    expect(broker.context.transactions.table.size).toBe(0);
+  }, 40_000);
 
   it('names what it looked for when nothing matches', async () => {
     await expect(admin.dlqResend(GROUP, { key: 'no-such-key' })).rejects.toThrow(

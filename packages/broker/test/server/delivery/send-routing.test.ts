@@ -121,6 +121,50 @@ describe('send routing of delayed messages and retries', () => {
     );
   });
 
+  it.each(['%RETRY%cg', '%DLQ%cg'])(
+    'stores a copy of a committed transactional message sent to %s as it is, never as a half message',
+    async (topic) => {
+      // A committed message keeps TRAN_MSG and PGROUP; so do its retry and dead-letter copies, which
+      // a consumer's fallback or an operator's resend sends with reconsumeTimes 0 and no DELAY.
+      const stored = await sendStored(broker.context, {
+        topic,
+        properties: {
+          [MessageConst.PROPERTY_TRANSACTION_PREPARED]: 'true',
+          [MessageConst.PROPERTY_PRODUCER_GROUP]: 'order-tx',
+        },
+      });
+      expect(stored).toMatchObject({ topic, queueId: 0 });
+      expect(broker.context.store.maxOffsetInQueue(SystemTopic.TRANS_HALF, 0)).toBe(0);
+      expect(broker.context.transactions.table.size).toBe(0);
+    },
+  );
+
+  it('still takes TRAN_MSG=true to any other topic as a half message', async () => {
+    const stored = await sendStored(broker.context, {
+      topic: 'Orders',
+      properties: { [MessageConst.PROPERTY_TRANSACTION_PREPARED]: 'true' },
+    });
+    expect(stored.topic).toBe(SystemTopic.TRANS_HALF);
+  });
+
+  it('refuses a retry past its maximum when the dead-letter topic is not writeable', async () => {
+    await broker.context.topics.createOrUpdate({
+      topicName: '%DLQ%cg',
+      readQueueNums: 1,
+      writeQueueNums: 1,
+      perm: 4,
+    });
+    const response = await sendMessage(broker.context, {
+      topic: '%RETRY%cg',
+      reconsumeTimes: 16,
+      maxReconsumeTimes: 16,
+    });
+    expect(response.code).toBe(ResponseCode.NO_PERMISSION);
+    expect(response.remark).toBe(
+      'the topic[%DLQ%cg] sending message is forbidden (perm 4); grant it write permission',
+    );
+  });
+
   it("uses the group's retryMaxTimes when the header has none", async () => {
     await broker.context.groups.createOrUpdate({ groupName: 'few', retryMaxTimes: 3 });
     const below = await sendStored(broker.context, { topic: '%RETRY%few', reconsumeTimes: 2 });

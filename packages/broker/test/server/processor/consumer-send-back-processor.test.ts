@@ -2,8 +2,10 @@
 // %RETRY%<group>, and the dead-letter copy.
 
 import { ConsumerSendMsgBackRequestHeader } from '../../../src/protocol/headers/send-back-headers';
+import { MessageConst } from '../../../src/protocol/message/message-const';
 import { createOffsetMessageId } from '../../../src/protocol/message/message-id';
 import { parseMessageProperties } from '../../../src/protocol/message/message-properties';
+import { MessageSysFlag } from '../../../src/protocol/message/message-sys-flag';
 import type { DecodedStoredMessage } from '../../../src/protocol/message/stored-message-decoder';
 import { createRequest, type RemotingCommand } from '../../../src/protocol/remoting/remoting-command';
 import { RequestCode } from '../../../src/protocol/remoting/request-code';
@@ -353,6 +355,64 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
     expect(response.remark).toMatch(
       /^MESSAGE_ILLEGAL: the message could not be stored for retry \(.*maxMessageSize/,
     );
+  });
+
+  describe("refuses a record no consumer receives, so an uncommitted or early message can't leak", () => {
+    async function expectRefused(offset: number, remark: RegExp): Promise<void> {
+      const retryBefore = broker.context.store.maxOffsetInQueue('%RETRY%cg', 0);
+      const response = await sendBack(broker.context, { offset });
+      expect(response.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
+      expect(response.remark).toMatch(remark);
+      expect(response.remark).toMatch(
+        /send back the offset of a message the consumer pulled from its topic$/,
+      );
+      expect(await queueMessages(broker.context, '%DLQ%cg')).toEqual([]);
+      expect(broker.context.store.maxOffsetInQueue('%RETRY%cg', 0)).toBe(retryBefore);
+    }
+
+    it('a half message', async () => {
+      await open();
+      const half = await sendStored(broker.context, {
+        topic: 'Orders',
+        properties: { [MessageConst.PROPERTY_TRANSACTION_PREPARED]: 'true', PGROUP: 'order-tx' },
+      });
+      expect(half.topic).toBe(SystemTopic.TRANS_HALF);
+      const parkedBefore = broker.context.store.maxOffsetInQueue(SystemTopic.SCHEDULE, 2);
+      await expectRefused(
+        half.physicalOffset,
+        new RegExp(
+          `^the record at commit-log offset ${half.physicalOffset} is in RMQ_SYS_TRANS_HALF_TOPIC, the broker's own record`,
+        ),
+      );
+      expect(broker.context.store.maxOffsetInQueue(SystemTopic.SCHEDULE, 2)).toBe(parkedBefore);
+    });
+
+    it('a delayed message still parked in SCHEDULE_TOPIC_XXXX', async () => {
+      await open();
+      const parked = await sendStored(broker.context, {
+        topic: 'Orders',
+        properties: { [MessageConst.PROPERTY_DELAY_TIME_LEVEL]: '2' },
+      });
+      expect(parked.topic).toBe(SystemTopic.SCHEDULE);
+      await expectRefused(parked.physicalOffset, /is in SCHEDULE_TOPIC_XXXX, the broker's own record/);
+    });
+
+    it.each([
+      ['PREPARED', MessageSysFlag.TRANSACTION_PREPARED_TYPE],
+      ['ROLLBACK', MessageSysFlag.TRANSACTION_ROLLBACK_TYPE],
+    ])('a %s record', async (name, type) => {
+      await open();
+      const put = plainPut({ topic: 'Orders', body: 'never committed' });
+      const result = await broker.context.store.putMessage({
+        ...put,
+        fields: { ...put.fields, sysFlag: type },
+      });
+      expect(result.status).toBe('PUT_OK');
+      await expectRefused(
+        result.physicalOffset,
+        new RegExp(`is a ${name} transactional record, never delivered to consumers`),
+      );
+    });
   });
 
   it('is registered on the table the main and VIP servers share', async () => {

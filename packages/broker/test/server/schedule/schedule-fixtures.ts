@@ -81,7 +81,7 @@ export async function openScheduleRig(options: RigOptions = {}): Promise<Schedul
     tagsCodeRule: deliveryTimeTagsCodeRule(LEVELS_MS),
   });
   const seams: StoreSeams = { queueReads: 0 };
-  const wrapped: ScheduleStore & Pick<MessageStore, 'onDispatch' | 'onConfirmed'> = {
+  const wrapped: ScheduleStore & Pick<MessageStore, 'onDispatch' | 'onConfirmed' | 'flush'> = {
     readQueueEntries: (topic, queueId, from, max) => {
       seams.queueReads++;
       return store.readQueueEntries(topic, queueId, from, max);
@@ -98,6 +98,7 @@ export async function openScheduleRig(options: RigOptions = {}): Promise<Schedul
     minOffsetInQueue: (topic, queueId) => store.minOffsetInQueue(topic, queueId),
     onDispatch: (listener) => store.onDispatch(listener),
     onConfirmed: (listener) => store.onConfirmed(listener),
+    flush: () => store.flush(),
   };
   const service = await ScheduleMessageService.load({
     disk,

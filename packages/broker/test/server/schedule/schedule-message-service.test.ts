@@ -200,6 +200,26 @@ describe('ScheduleMessageService', () => {
     expect(await persistedOffset(rig.disk, 1)).toBe(1);
   });
 
+  it('flushes the commit log before recording a delivery: a power loss after the write loses no copy', async () => {
+    const disk = new MemoryDisk();
+    const clock = new FakeClock();
+    const first = await openScheduleRig({ disk, clock });
+    // Off the store's 500 ms flush ticks: the copy, stored at 1250, is on disk only if the write flushes.
+    await clock.advanceAsync(250);
+    await park(first.store, { level: 1, body: 'delivered before the power loss' });
+    await first.store.flush();
+    await advance(first, 1000);
+    expect(await bodiesIn(first.store, 'Delayed')).toEqual(['delivered before the power loss']);
+    // The periodic write (ASYNC_FLUSH: the copy is acknowledged, not yet on disk), then power loss.
+    await first.service.persist();
+    expect(await persistedOffset(disk, 1)).toBe(1);
+    disk.crash();
+
+    rig = await openScheduleRig({ disk, clock: new FakeClock(clock.now() + 10_000) });
+    await settled(rig.service);
+    expect(await bodiesIn(rig.store, 'Delayed')).toEqual(['delivered before the power loss']);
+  });
+
   it('resumes each level from its persisted offset after a restart and delivers nothing twice', async () => {
     const disk = new MemoryDisk();
     const clock = new FakeClock();

@@ -59,6 +59,8 @@ export interface TimerRigOptions {
   readonly beforeMutation?: (rig: TimerRig) => void;
   /** Each delivery's put waits this long on the clock first, so deliveries stay in flight a while. */
   readonly putDelayMs?: number;
+  /** The store as the timer service sees it, to interpose answers; default the store itself. */
+  readonly timerStore?: (store: MessageStore) => TimerStore;
 }
 
 export async function openTimerRig(options: TimerRigOptions = {}): Promise<TimerRig> {
@@ -79,8 +81,9 @@ export async function openTimerRig(options: TimerRigOptions = {}): Promise<Timer
     }),
     tagsCodeRule: deliveryTimeTagsCodeRule([]),
   });
+  const seen = options.timerStore?.(store) ?? store;
   const timer = await TimerService.open({
-    store: options.putDelayMs === undefined ? store : slowPuts(store, clock, options.putDelayMs),
+    store: options.putDelayMs === undefined ? seen : slowPuts(seen, clock, options.putDelayMs),
     disk: view,
     clock,
     log: options.log ?? silentLogger,
@@ -90,6 +93,7 @@ export async function openTimerRig(options: TimerRigOptions = {}): Promise<Timer
     prefetchLeadMs: TEST_LEAD_MS,
     ...options.service,
   });
+  timer.start();
   const rig: TimerRig = {
     clock,
     disk,
@@ -110,7 +114,7 @@ export async function openTimerRig(options: TimerRigOptions = {}): Promise<Timer
 }
 
 /** The store as the timer sees it, with every putMessages call held back `delayMs` on `clock`. */
-function slowPuts(store: MessageStore, clock: FakeClock, delayMs: number): TimerStore {
+function slowPuts(store: TimerStore, clock: FakeClock, delayMs: number): TimerStore {
   return {
     readQueueEntries: store.readQueueEntries.bind(store),
     maxOffsetInQueue: store.maxOffsetInQueue.bind(store),

@@ -106,8 +106,11 @@ describe('transactions on a running broker', () => {
       [adminCommand({ ...cli.env, clock: systemClock }, {})],
     );
     expect([code, io.errText()]).toEqual([0, '']);
-    expect(io.outLines.join('\n')).toContain(
-      `committed ${silent.msgId} (topic ${TOPIC}, group ${GROUP}, broker broker-a, was PARKED)`,
+    expect(io.outLines.join('\n')).toMatch(
+      new RegExp(
+        `^committed ${silent.msgId} \\(topic ${TOPIC}, group ${GROUP}, broker broker-a, commit-log offset \\d+, was PARKED\\)$`,
+        'm',
+      ),
     );
     await expect(admin.txCommit(silent.msgId)).rejects.toThrow(/no open half message/);
     expect((await delivered()).filter((body) => body === 'never answered')).toHaveLength(1);
@@ -152,5 +155,45 @@ describe('transactions on a running broker', () => {
     const missing = await run('commit', '-i', open.msgId);
     expect([missing.code, missing.err]).toEqual([1, expect.stringContaining('no open half message')]);
     expect((await delivered()).includes('to roll back')).toBe(false);
+  });
+
+  it('keel admin tx commit of a msgId stored twice (a retried half send) commits the oldest only', async () => {
+    const first = await producer.sendHalf(TOPIC, 'sent twice');
+    const retried = await producer.sendHalf(TOPIC, 'sent twice', ['silence'], first.msgId);
+    expect(retried.commitLogOffset).toBeGreaterThan(first.commitLogOffset);
+    const io = captureIo();
+    const code = await runKeel(
+      ['admin', 'tx', 'commit', '-n', cluster.nameServer.address, '-i', first.msgId],
+      io,
+      [adminCommand({ ...cli.env, clock: systemClock }, {})],
+    );
+    expect([code, io.errText()]).toEqual([0, '']);
+    expect(io.outLines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^committed ${first.msgId} \\(.*commit-log offset ${first.commitLogOffset}, was (PREPARED|PARKED)\\)$`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^rolled back ${first.msgId} \\(.*commit-log offset ${retried.commitLogOffset}, was (PREPARED|PARKED)\\): ` +
+            `a duplicate of the half message committed at broker-a commit-log offset ${first.commitLogOffset} \\(a retried half send\\)$`,
+        ),
+      ),
+    ]);
+    expect((await delivered()).filter((body) => body === 'sent twice')).toHaveLength(1);
+    expect((await admin.txList({ msgId: first.msgId })).transactions).toEqual([]);
+  });
+
+  it('AdminClient.txRollback rolls back every open half message of the msgId', async () => {
+    const first = await producer.sendHalf(TOPIC, 'rolled back twice');
+    await producer.sendHalf(TOPIC, 'rolled back twice', ['silence'], first.msgId);
+    const resolved = await admin.txRollback(first.msgId);
+    expect(resolved.map((t) => [t.resolution, t.duplicateOf])).toEqual([
+      ['rollback', undefined],
+      ['rollback', undefined],
+    ]);
+    expect((await admin.txList({ msgId: first.msgId })).transactions).toEqual([]);
+    expect((await delivered()).includes('rolled back twice')).toBe(false);
   });
 });

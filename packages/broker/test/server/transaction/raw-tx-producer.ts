@@ -82,9 +82,16 @@ export class RawTxProducer {
       throw new Error(`heartbeat: ${response.code} ${response.remark ?? ''}`);
   }
 
-  /** Sends a half message; `answers` says how to answer its checks. */
-  async sendHalf(topic: string, body: string, answers: Answer[] = ['silence']): Promise<HalfHandle> {
-    const msgId = `RAWTX${process.pid}${String(nextId++).padStart(10, '0')}`;
+  /**
+   * Sends a half message; `answers` says how to answer its checks. `msgId` sends it again under the
+   * msgId of an earlier one, as a producer's retried send does.
+   */
+  async sendHalf(
+    topic: string,
+    body: string,
+    answers: Answer[] = ['silence'],
+    msgId = `RAWTX${process.pid}${String(nextId++).padStart(10, '0')}`,
+  ): Promise<HalfHandle> {
     this.#answers.set(msgId, [...answers]);
     const response = await send(this.#client, this.brokerAddress, {
       topic,

@@ -16,12 +16,13 @@ import {
 import type { RemotingCommand } from '../../../src/protocol/remoting/remoting-command';
 import { RequestCode } from '../../../src/protocol/remoting/request-code';
 import { ResponseCode } from '../../../src/protocol/remoting/response-code';
-import { resolveBrokerConfig } from '../../../src/server/broker-config';
+import { resolveBrokerConfig, type BrokerConfig } from '../../../src/server/broker-config';
 import type { BrokerContext } from '../../../src/server/broker-context';
 import type { ClientChannel } from '../../../src/server/client/client-channel';
 import { openBrokerContext, type OpenedBrokerContext } from '../../../src/server/open-broker-context';
 import { processEndTransaction } from '../../../src/server/processor/end-transaction-processor';
 import { processSend } from '../../../src/server/processor/send-processor';
+import type { Disk } from '../../../src/store/disk/disk';
 import { MemoryDisk } from '../../../src/store/disk/memory-disk';
 import { request, requestContextOf } from '../processor/processor-fixtures';
 
@@ -53,21 +54,45 @@ export interface TxBroker {
   close(): Promise<void>;
 }
 
-export async function openTxBroker(
-  lines: readonly string[] = [],
-  options: { readonly log?: Logger } = {},
-): Promise<TxBroker> {
+/** The test broker's configuration: small store files and short transaction timings, plus `lines`. */
+export function txBrokerConfig(lines: readonly string[] = []): BrokerConfig {
   const overridden = new Set(lines.map((line) => line.split('=')[0]?.trim()));
   const text = [...BASE_LINES.filter((line) => !overridden.has(line.split('=')[0]?.trim())), ...lines].join(
     '\n',
   );
-  const config = resolveBrokerConfig(
+  return resolveBrokerConfig(
     parseProperties(text),
     {},
     {
       host: { hostname: 'test-host', homeDir: '/home/test', firstExternalIPv4: '127.0.0.1' },
     },
   );
+}
+
+let contextOpaque = 0;
+
+/** A broker context on `disk` with its own clock: each "process" of a restart test gets a new one. */
+export function openTxContext(
+  config: BrokerConfig,
+  disk: Disk,
+  clock: FakeClock,
+  log: Logger = silentLogger,
+): Promise<OpenedBrokerContext> {
+  return openBrokerContext({
+    config,
+    clock,
+    disk,
+    log,
+    nextOpaque: () => ++contextOpaque,
+    topicsChanged: () => undefined,
+  });
+}
+
+export async function openTxBroker(
+  lines: readonly string[] = [],
+  options: { readonly log?: Logger } = {},
+): Promise<TxBroker> {
+  const config = txBrokerConfig(lines);
   const clock = new FakeClock();
   const disk = new MemoryDisk();
   let opaque = 0;

@@ -20,8 +20,9 @@ const GROUP = 'tx-kill-group';
 
 describe('transactions across a SIGKILL of keel broker', () => {
   const processes = new KeelProcesses();
-  let root: string;
-  let reader: RemotingClient;
+  // Unset when beforeAll failed: the teardown must not hide that failure behind its own.
+  let root: string | undefined;
+  let reader: RemotingClient | undefined;
   const producers: RawTxProducer[] = [];
 
   beforeAll(() => {
@@ -32,14 +33,15 @@ describe('transactions across a SIGKILL of keel broker', () => {
 
   afterAll(async () => {
     for (const producer of producers) await producer.close();
-    await reader.close();
+    await reader?.close();
     await processes.killAll();
-    rmSync(root, { recursive: true, force: true });
+    if (root !== undefined) rmSync(root, { recursive: true, force: true });
   });
 
   it('open half messages are checked and resolved after the restart; resolved ones stay resolved', async () => {
-    const nameServer = await startNameServerProcess(processes, root);
-    const setup = await prepareBroker(root, nameServer.address, {
+    const dir = root!;
+    const nameServer = await startNameServerProcess(processes, dir);
+    const setup = await prepareBroker(dir, nameServer.address, {
       brokerName: 'tx-kill',
       transactionTimeOut: 1000,
       transactionCheckInterval: 1000,
@@ -101,7 +103,7 @@ describe('transactions across a SIGKILL of keel broker', () => {
     for (let queueId = 0; queueId < 4; queueId++) {
       let offset = 0;
       for (;;) {
-        const response = await pull(reader, address, {
+        const response = await pull(reader!, address, {
           group: 'tx-kill-reader',
           topic: TOPIC,
           queueId,

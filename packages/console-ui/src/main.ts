@@ -1,0 +1,3 @@
+// Entry point of the console's front end: defines <keel-app>, which index.html holds.
+
+import './components/keel-app';
