@@ -123,6 +123,13 @@ export class HaConnection {
       });
       void this.#transferLoop();
     }
+    // A slave cannot hold more than this connection sent it: a larger report would release
+    // SYNC_MASTER sends no slave has (a broken or hostile peer), so it ends the connection.
+    const sentThrough = this.#nextTransfer;
+    if (newest > sentThrough) {
+      this.close(`the slave reported offset ${newest}, beyond the ${sentThrough} bytes this master sent it`);
+      return;
+    }
     this.#options.acks.reported(this.id, newest);
   }
 

@@ -34,7 +34,7 @@ export interface OffsetTakeover {
 export function takeOverOffsets(input: {
   /** The slave's table now. */
   readonly local: readonly GroupTopicOffsets[];
-  /** The table the slave adopted at its last successful sync (empty after a start). */
+  /** The table the slave adopted at its last successful sync (after a start: what it loaded). */
   readonly lastSynced: readonly GroupTopicOffsets[];
   /** The master's table now. */
   readonly master: readonly GroupTopicOffsets[];

@@ -18,8 +18,9 @@
 // transaction's message that was never committed, or a delayed one early.
 //
 // Deliberate difference: RocketMQ stores the copy with WAIT=false and answers before it is
-// acknowledged; Keel answers once the copy is as durable as a send. The consumer commits past the
-// original on this answer, so under SYNC_FLUSH an early answer could lose the message in a crash.
+// acknowledged; Keel answers once the copy is as durable as a send (flushed under SYNC_FLUSH, on a
+// slave under SYNC_MASTER). The consumer commits past the original on this answer, so an early
+// answer could lose the message in a crash.
 
 import { ConsumerSendMsgBackRequestHeader } from '../../protocol/headers/send-back-headers';
 import { MessageConst } from '../../protocol/message/message-const';
@@ -79,14 +80,25 @@ export async function processConsumerSendMsgBack(
   if (internal !== undefined) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, internal);
   const copy = await copyFor(context, request, header, { group, retry, message });
   if (!copy.ok) return createResponse(request, copy.code, copy.remark);
-  const result = await context.store.putMessage(copy.put);
-  if (result.status !== 'PUT_OK') {
+  // On a SYNC_MASTER the copy must reach a slave too before the consumer moves past the original.
+  const stored = await context.store.putMessage(copy.put);
+  if (stored.status !== 'PUT_OK') {
     context.stats.recordPutFailure();
     return createResponse(
       request,
       ResponseCode.SYSTEM_ERROR,
-      `${result.status}: the message could not be stored for retry (${result.error?.message ?? 'no detail'}); ` +
+      `${stored.status}: the message could not be stored for retry (${stored.error?.message ?? 'no detail'}); ` +
         'the consumer retries it locally',
+    );
+  }
+  const result = (await context.replication.awaitSlaves([stored], [true]))[0]!;
+  if (result.status !== 'PUT_OK') {
+    // Stored here, not yet on a slave: the consumer keeps the original and retries it locally.
+    return createResponse(
+      request,
+      ResponseCode.SYSTEM_ERROR,
+      `${result.status}: the copy for retry is stored but no slave has it yet; the consumer retries the ` +
+        'message locally, so it may be consumed twice',
     );
   }
   context.stats.recordPut(1, result.totalSize);
