@@ -57,7 +57,10 @@ export type BarrierClaimant =
   | 'check-back'
   /** The row says committed: another transaction committed with the same id. */
   | 'another-transaction'
-  /** A concurrent claimant committed while this transaction waited (serialization failure). */
+  /**
+   * Someone claimed the id, but who cannot be said: a concurrent claimant committed while this
+   * transaction waited (serialization failure), or reading the row failed (the error's cause).
+   */
   | 'unknown';
 
 /**
@@ -90,8 +93,8 @@ function describeConflict(transactionId: string, claimedBy: BarrierClaimant): st
     case 'unknown':
       return (
         head +
-        'a concurrent check-back or transaction with the same id committed its barrier row first ' +
-        '(serialization failure); run the operation again'
+        'a check-back or another transaction with the same id claimed its barrier row first (which ' +
+        'one could not be told: see the cause); run the operation again'
       );
   }
 }

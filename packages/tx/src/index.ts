@@ -5,6 +5,7 @@ export * from './pglite/index';
 export { KeelRuntime, type KeelRuntimeState } from './runtime/keel-runtime';
 export {
   KeelRuntimeConfigError,
+  MIN_BARRIER_RETENTION_MS,
   RUNTIME_DEFAULTS,
   type ConsumerTuning,
   type KeelRuntimeOptions,
@@ -91,7 +92,9 @@ export {
   type TransactionCheckOptions,
 } from './barrier/resolve-transaction-check';
 export { runOnce, type InboxKey, type RunOnceResult } from './inbox/run-once';
-export { DEFAULT_PURGE_BATCH_SIZE, purgeInbox, type PurgeInboxOptions } from './inbox/purge-inbox';
+export { purgeInbox, type PurgeInboxOptions } from './inbox/purge-inbox';
+export { purgeBarriers } from './barrier/purge-barriers';
+export { DEFAULT_PURGE_BATCH_SIZE, type PurgeOptions } from './retention/purge-in-batches';
 
 // Decorators and their metadata.
 export { OnDeadLetter, OnMessage, Transactional } from './metadata/decorators';

@@ -30,7 +30,7 @@ import {
 import { DEFAULT_KEEL_TABLES, type KeelTables } from '../schema/keel-tables';
 import { explainMissingTables } from '../schema/tables-missing';
 import { SqlState, sqlStateOf } from '../sql-state';
-import { claimRollbackBarrier } from '../sql/claim-rollback-barrier';
+import { insertBarrierRow } from '../sql/insert-barrier-row';
 import { readBarrierOutcome, type BarrierReading } from '../sql/read-barrier-outcome';
 
 export const CheckResolutions = {
@@ -155,7 +155,7 @@ async function claimAndRead(
       `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`,
       [`${lockTimeoutMs}ms`, `${statementTimeoutMs}ms`],
     );
-    const inserted = await claimRollbackBarrier(runner, tables, transactionId, clock.now());
+    const inserted = await insertBarrierRow(runner, tables, transactionId, 'rolled_back', clock.now());
     const reading: BarrierReading = inserted
       ? 'rolled_back'
       : await readBarrierOutcome(runner, tables, transactionId);

@@ -2,19 +2,23 @@
 // wraps its QueryRunner's `query` (transaction-runner.ts), and when TypeORM's startTransaction sends
 // START TRANSACTION, the wrapper sends beginWithBarrier's two statements instead. TypeORM's own
 // transaction state (active flag, depth, subscriber events) stays exactly as startTransaction sets
-// it. Saves one of a Keel transaction's four round trips (BEGIN, barrier, the work, COMMIT).
+// it. Used when the caller expects the transaction to publish (a @Transactional() method that
+// published on its previous call): the claim publish() would make before the first half message
+// is then already done, which saves that round trip. Claiming at BEGIN rather than later is safe
+// (no check-back can come before a half message exists); a guess that turns out wrong leaves an
+// unused barrier row, which retention purges.
 //
 // Only where it is equivalent: node-postgres (PGlite's pool and pg-native are left alone), no
 // isolation level (TypeORM's SET TRANSACTION must come before any other statement), no prologue
 // (runOnce's inbox row must precede the barrier row), and an id that needs no quoting.
 
 import type { DataSource } from 'typeorm';
+import { barrierTakenError } from '../barrier/claim-barrier';
 import { BarrierConflictError } from '../errors';
 import type { KeelTables } from '../schema/keel-tables';
 import { explainMissingTables } from '../schema/tables-missing';
 import { SqlState, sqlStateOf } from '../sql-state';
 import { beginWithBarrierSql, isLiteralSafeId } from '../sql/begin-with-barrier';
-import { readBarrierOutcome } from '../sql/read-barrier-outcome';
 import type { SqlRunner } from '../sql/sql-runner';
 
 export interface BarrierOpening {
@@ -62,11 +66,6 @@ export async function openWithBarrier(
       throw new BarrierConflictError(transactionId, 'unknown', { cause: error });
     }
     if (state !== SqlState.UNIQUE_VIOLATION) throw explainMissingTables(error, tables);
-    const reading = await readBarrierOutcome(runner, tables, transactionId);
-    throw new BarrierConflictError(
-      transactionId,
-      reading === 'rolled_back' ? 'check-back' : reading === 'committed' ? 'another-transaction' : 'unknown',
-      { cause: error },
-    );
+    throw await barrierTakenError(runner, tables, transactionId, error);
   }
 }

@@ -1,6 +1,6 @@
 // What code inside a Keel transaction sees of it: its id (the barrier key, which the broker
-// wiring puts on the half messages), its EntityManager, and the places where published messages
-// and commit hooks are collected. All of them refuse use once the transaction is no longer open,
+// wiring puts on the half messages), its EntityManager, its barrier claim, and the places where
+// published messages and commit hooks are collected. All of them refuse use once the transaction is no longer open,
 // so a callback left running after commit fails loudly instead of writing outside it.
 
 import type { DataSource, EntityManager } from 'typeorm';
@@ -66,6 +66,25 @@ export class TransactionContext {
   addOutgoing(message: OutgoingMessage): void {
     this.#checkOpen('publish a message');
     this.#record.outgoing.push(Object.freeze({ ...message }));
+  }
+
+  /**
+   * Claims the transaction's barrier row (its id as committed), once; later calls share the first
+   * claim. Call it before anything that lets the broker check back on this id, i.e. before sending
+   * a half message carrying it: the check then meets the row (waits on it while the transaction
+   * runs, conflicts with it once committed). publish() does this itself before the first half
+   * message, so only code that sends its own half messages calls it. A transaction that never
+   * claims writes no barrier row. Rejects with BarrierConflictError when the id was claimed first
+   * (a check-back decided ROLLBACK for it, or another transaction used it).
+   */
+  async claimBarrier(): Promise<void> {
+    this.#checkOpen('claim its barrier');
+    await this.#record.claimBarrier();
+  }
+
+  /** True once the barrier was claimed (by claimBarrier, publish() or with BEGIN). */
+  get barrierClaimed(): boolean {
+    return this.#record.barrierClaimed;
   }
 
   /** Runs `hook` inside the transaction before COMMIT, after the callback; a throw rolls back. */

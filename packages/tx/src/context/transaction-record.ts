@@ -27,6 +27,8 @@ export type AfterRollbackHook = (context: TransactionContext, error: unknown) =>
 
 export class TransactionRecord {
   #state: TransactionState = 'running';
+  readonly #claimBarrier: () => Promise<void>;
+  #barrierClaim: Promise<void> | undefined;
   readonly outgoing: OutgoingMessage[] = [];
   readonly beforeCommit: BeforeCommitHook[] = [];
   readonly afterCommit: AfterCommitHook[] = [];
@@ -36,8 +38,29 @@ export class TransactionRecord {
   /** The first statement that failed; PostgreSQL may have aborted the transaction since. */
   failedStatement: { readonly error: unknown } | undefined;
 
+  /** `claimBarrier` inserts the transaction's committed barrier row (claim-barrier.ts). */
+  constructor(claimBarrier: () => Promise<void>) {
+    this.#claimBarrier = claimBarrier;
+  }
+
   get state(): TransactionState {
     return this.#state;
+  }
+
+  /** True once the barrier claim was made (or is being made). */
+  get barrierClaimed(): boolean {
+    return this.#barrierClaim !== undefined;
+  }
+
+  /** Claims the barrier once; later calls share the first claim, and its failure. */
+  claimBarrier(): Promise<void> {
+    this.#barrierClaim ??= this.#claimBarrier();
+    return this.#barrierClaim;
+  }
+
+  /** The claim went out with BEGIN (barrier-opening.ts). */
+  barrierClaimedWithBegin(): void {
+    this.#barrierClaim = Promise.resolve();
   }
 
   moveTo(state: TransactionState): void {

@@ -1,8 +1,12 @@
 // Drives one Keel transaction through its states (transaction-state.ts), for runInTransaction and
 // runOnce. What it guarantees, and why in this order:
 //
-// - The first statements are the prologue (runOnce's inbox row) and then the barrier row, so a
-//   concurrent duplicate or check-back meets their row locks before any business write happens.
+// - The first statement is the prologue (runOnce's inbox row), so a concurrent duplicate meets its
+//   row lock before any business write happens.
+// - The barrier row is claimed only when needed: context.claimBarrier(), which publish() calls
+//   before the first half message. A check-back can only come for a half message, so it always
+//   finds the row (locked while the transaction runs); a transaction that publishes nothing writes
+//   none. When the caller expects messages, the claim rides on BEGIN instead (barrier-opening.ts).
 // - A call inside an open transaction on the same DataSource joins it: one commit, one barrier. An
 //   error escaping the joined call makes the whole transaction roll back, even if the outer code
 //   catches it (silently committing half of a failed unit is the bug users report most).
@@ -36,6 +40,14 @@ export type Prologue = (runner: SqlRunner, joined: boolean) => Promise<'proceed'
 
 export type RunResult<T> = { readonly ran: true; readonly value: T } | { readonly ran: false };
 
+export interface RunHints {
+  /**
+   * The transaction will probably publish: claim the barrier with BEGIN, in the same round trip,
+   * where that is possible (barrier-opening.ts). A wrong guess only costs an unused barrier row.
+   */
+  readonly expectsMessages?: boolean;
+}
+
 type CommitProgress = 'not-sent' | 'sent' | 'succeeded';
 
 interface Running {
@@ -58,10 +70,11 @@ export async function runTransaction<T>(
   options: ResolvedTransactionOptions,
   prologue: Prologue | undefined,
   fn: (context: TransactionContext) => Promise<T>,
+  hints: RunHints = {},
 ): Promise<RunResult<T>> {
   const outer = findCurrentTransaction();
   if (outer !== undefined) return joinTransaction(outer, dataSource, options, prologue, fn);
-  return runNewTransaction(dataSource, options, prologue, fn);
+  return runNewTransaction(dataSource, options, prologue, fn, hints);
 }
 
 async function joinTransaction<T>(
@@ -118,10 +131,12 @@ async function runNewTransaction<T>(
   options: ResolvedTransactionOptions,
   prologue: Prologue | undefined,
   fn: (context: TransactionContext) => Promise<T>,
+  hints: RunHints,
 ): Promise<RunResult<T>> {
   const id = options.transactionId ?? randomUUID();
   const runner = dataSource.createQueryRunner();
-  const record = new TransactionRecord();
+  // Through `runner.query` as trackStatements wraps it, like every statement of the transaction.
+  const record = new TransactionRecord(() => claimBarrier(runner, options.tables, id, options.clock.now()));
   const context = new TransactionContext(id, dataSource, runner.manager, options.isolation, record);
   recordsByContext.set(context, record);
   const running: Running = {
@@ -131,9 +146,11 @@ async function runNewTransaction<T>(
     report: options.report,
     begun: false,
     commit: 'not-sent',
-    opening: canOpenWithBarrier(dataSource, options.isolation, prologue !== undefined, id)
-      ? { tables: options.tables, transactionId: id, nowMs: options.clock.now() }
-      : undefined,
+    opening:
+      hints.expectsMessages === true &&
+      canOpenWithBarrier(dataSource, options.isolation, prologue !== undefined, id)
+        ? { tables: options.tables, transactionId: id, nowMs: options.clock.now() }
+        : undefined,
   };
   trackStatements(running);
 
@@ -142,7 +159,6 @@ async function runNewTransaction<T>(
     await runner.startTransaction(options.isolation);
     result = await runWithContext(context, async (): Promise<RunResult<T>> => {
       if (prologue !== undefined && (await prologue(runner, false)) === 'skip') return { ran: false };
-      if (running.opening === undefined) await claimBarrier(runner, options.tables, id, options.clock.now());
       const value = await fn(context);
       checkNotRollbackOnly(running);
       record.moveTo('before-commit');
@@ -298,6 +314,7 @@ function trackStatements(running: Running): void {
         reportSafely(running.report, { kind: 'rollback-failed', transactionId: running.context.id, error }),
       );
       running.begun = true;
+      record.barrierClaimedWithBegin();
       return opened;
     }
     try {

@@ -16,15 +16,21 @@ export interface Delivered<T = unknown> {
   readonly keys: readonly string[];
   /** publish()'s `headers`: the message's user properties. */
   readonly headers: Readonly<Record<string, string>>;
-  /** Failed deliveries before this one (0 on the first). */
+  /**
+   * Failed deliveries before this one (0 on the first), local retries of an orderly handler
+   * included (raw.reconsumeTimes is the broker's count, which does not see those).
+   */
   readonly reconsumeTimes: number;
   /** Epoch ms the producer sent it. */
   readonly bornTimestamp: number;
   readonly raw: MessageExt;
 }
 
-/** Throws a TxError (SERIALIZATION) when the body cannot be deserialized. */
-export function toDelivered(raw: MessageExt, serializer: Serializer): Delivered {
+/**
+ * `reconsumeTimes` is the consumer's count of failed deliveries before this one. Throws a TxError
+ * (SERIALIZATION) when the body cannot be deserialized.
+ */
+export function toDelivered(raw: MessageExt, serializer: Serializer, reconsumeTimes: number): Delivered {
   return Object.freeze({
     body: deserializeBody(serializer, raw.topic, raw.msgId, raw.body),
     msgId: raw.msgId,
@@ -32,7 +38,7 @@ export function toDelivered(raw: MessageExt, serializer: Serializer): Delivered 
     tag: raw.tags,
     keys: raw.keys,
     headers: headersOf(raw.properties),
-    reconsumeTimes: raw.reconsumeTimes,
+    reconsumeTimes,
     bornTimestamp: raw.bornTimestamp,
     raw,
   });

@@ -11,6 +11,7 @@ import type { RegisteredTransactionOptions } from '../metadata/transactional-dat
 import { runOnce } from '../inbox/run-once';
 import type { DeliveryEvent, KeelRuntimeEvents } from '../runtime/runtime-events';
 import type { Serializer } from '../runtime/serializer';
+import type { TransactionGate } from '../runtime/transaction-gate';
 import { toDelivered, type Delivered } from './delivered';
 import { decideAfterFailure } from './failure-policy';
 import { inboxKeyOf, type InboxKeySource } from './inbox-key';
@@ -40,6 +41,8 @@ export interface DeliveryRunnerOptions {
   readonly serializer: Serializer;
   readonly events: TypedEmitter<KeelRuntimeEvents>;
   readonly logger: Logger;
+  /** Counts deliveries as transactions in flight (shutdown waits for them), and lets them publish. */
+  readonly gate: TransactionGate;
 }
 
 export class DeliveryRunner {
@@ -55,24 +58,31 @@ export class DeliveryRunner {
     return this.#active;
   }
 
-  /** `reconsumeTimes`: failed deliveries before this one (the orderly consumer adds local retries). */
+  /**
+   * `reconsumeTimes`: failed deliveries before this one, which the handler sees as
+   * Delivered.reconsumeTimes (for orderly handlers the broker's count plus local retries, which
+   * the broker's count alone does not show).
+   */
   async deliver(target: DeliveryTarget, raw: MessageExt, reconsumeTimes: number): Promise<DeliveryResult> {
-    const { events } = this.#options;
+    const { events, gate } = this.#options;
     this.#active += 1;
     try {
       events.emit('deliveryStarted', { group: target.group, handler: target.label, msgId: raw.msgId, raw });
       let message: Delivered | undefined;
       try {
-        message = toDelivered(raw, this.#options.serializer);
+        message = toDelivered(raw, this.#options.serializer, reconsumeTimes);
         const delivered = message;
         const key = inboxKeyOf(target.idempotencyKey, delivered, target.label);
-        const result = await runOnce(
-          this.#options.dataSource,
-          { group: target.inboxGroup, key },
-          async () => {
-            await target.invoke(delivered);
-          },
-          this.#options.transactionOptions,
+        const result = await gate.admitDelivery((admit) =>
+          runOnce(
+            this.#options.dataSource,
+            { group: target.inboxGroup, key },
+            async (context) => {
+              admit(context);
+              await target.invoke(delivered);
+            },
+            this.#options.transactionOptions,
+          ),
         );
         const outcome = result.ran ? 'handled' : 'duplicate';
         this.#emit(target, raw, message, { outcome });

@@ -1,5 +1,6 @@
 // runOnce: an idempotent handler run. One transaction whose first statement inserts the inbox row
-// (consumer group, message key), then the barrier row, then the handler; all commit together.
+// (consumer group, message key), then the handler (and, if it publishes, the barrier row before
+// its half messages); all commit together.
 //
 //   the row is new                   → the handler runs; its writes and the row commit as one
 //   the row exists (committed)       → { ran: false }, the handler does not run

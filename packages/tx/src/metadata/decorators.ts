@@ -1,13 +1,13 @@
 // Keel's decorators. @OnMessage and @OnDeadLetter only record what they were given; the runtime
 // validates the records at start (validate-metadata.ts) and acts on them. @Transactional() also
-// records, and wraps the method in runInTransaction, looking up the DataSource its instance is
-// bound to (transactional-data-source.ts) at call time. A decorator in the wrong place (a property, an accessor) is recorded as such for the
-// validator to name, rather than throwing while a module is being loaded.
+// records, and wraps the method in a transaction on the DataSource its instance is bound to
+// (transactional-call.ts), looked up at call time. A decorator in the wrong place (a property, an
+// accessor) is recorded as such for the validator to name, rather than throwing while a module is
+// being loaded.
 
-import { runInTransaction } from '../context/run-in-transaction';
 import type { OnDeadLetterOptions, OnMessageOptions, TransactionalOptions } from './handler-options';
 import { describeMember, getKeelMetadataStorage } from './metadata-storage';
-import { registrationFor } from './transactional-data-source';
+import { TransactionalMethod } from './transactional-call';
 
 type AsyncMethod = (...args: never[]) => Promise<unknown>;
 type AnyMethod = (...args: never[]) => unknown;
@@ -38,13 +38,10 @@ export function Transactional(
     getKeelMetadataStorage().add({ kind: 'transactional', ...where, options: recorded });
     if (!where.isMethod) return;
     const original = descriptor.value as unknown as (...args: unknown[]) => unknown;
-    const label = `${where.className}.${String(member)}`;
+    const transactional = new TransactionalMethod(`${where.className}.${String(member)}`, recorded.isolation);
     // Async, so a missing runtime is a rejection like every other failure of the call.
     const wrapped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-      const { dataSource, options: shared } = registrationFor(this, label);
-      const transactionOptions =
-        recorded.isolation === undefined ? shared : { ...shared, isolation: recorded.isolation };
-      return runInTransaction(dataSource, async () => original.apply(this, args), transactionOptions);
+      return transactional.call(this, async () => original.apply(this, args));
     };
     Object.defineProperty(wrapped, 'name', { value: original.name });
     descriptor.value = wrapped as unknown as M;

@@ -56,8 +56,8 @@ export const MAX_RETRIES_LIMIT = 16;
 
 // RocketMQ's names: topics up to 127 characters (the record stores the length in a signed byte),
 // groups up to 255, both of these characters.
-const TOPIC_PATTERN = /^[%|a-zA-Z0-9_-]{1,127}$/;
-const GROUP_PATTERN = /^[%|a-zA-Z0-9_-]{1,255}$/;
+export const TOPIC_PATTERN = /^[%|a-zA-Z0-9_-]{1,127}$/;
+export const GROUP_PATTERN = /^[%|a-zA-Z0-9_-]{1,255}$/;
 
 const TRANSACTIONAL_KEYS = ['isolation'] as const satisfies ReadonlyArray<keyof TransactionalOptions>;
 const ON_MESSAGE_KEYS = [

@@ -7,6 +7,8 @@
 import type { DataSource } from 'typeorm';
 import type { TransactionOptions } from '../context/transaction-options';
 import { TxError, TxErrorCodes } from '../errors';
+import type { TransactionGate } from '../runtime/transaction-gate';
+import { classNameOf } from './class-name';
 
 /** Options every @Transactional() call uses (a method's own isolation comes from its decorator). */
 export type RegisteredTransactionOptions = Omit<TransactionOptions, 'isolation' | 'transactionId'>;
@@ -14,6 +16,8 @@ export type RegisteredTransactionOptions = Omit<TransactionOptions, 'isolation' 
 interface Registration {
   readonly dataSource: DataSource;
   readonly options: RegisteredTransactionOptions;
+  /** The runtime's admission of new transactions; absent when bound without a runtime (tests). */
+  readonly gate: TransactionGate | undefined;
 }
 
 const bindings = new WeakMap<object, Registration>();
@@ -21,19 +25,21 @@ const bindings = new WeakMap<object, Registration>();
 /**
  * Makes the @Transactional() methods of `instances` run on `dataSource`; returns the function that
  * unbinds them. An instance bound already (to another runtime) is refused: its methods would not
- * know which database to use.
+ * know which database to use. `gate` is the runtime's (internal): it refuses calls once the runtime
+ * shuts down and counts the calls in flight.
  */
 export function bindTransactional(
   instances: readonly object[],
   dataSource: DataSource,
   options: RegisteredTransactionOptions = {},
+  gate?: TransactionGate,
 ): () => void {
-  const registration: Registration = { dataSource, options: { ...options } };
+  const registration: Registration = { dataSource, options: { ...options }, gate };
   const taken = instances.filter((instance) => bindings.has(instance));
   if (taken.length > 0) {
     throw new TxError(
       TxErrorCodes.INVALID_ARGUMENT,
-      `${taken.map(classNameOf).join(', ')} ${taken.length === 1 ? 'is' : 'are'} already bound to a ` +
+      `${taken.map(describeInstance).join(', ')} ${taken.length === 1 ? 'is' : 'are'} already bound to a ` +
         'running Keel runtime; an instance belongs to one runtime (one DataSource). Create another ' +
         'instance for the second runtime, or shut the first one down',
     );
@@ -58,7 +64,7 @@ export function registrationFor(instance: unknown, methodLabel: string): Registr
   );
 }
 
-function classNameOf(instance: object): string {
-  const name = (instance as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' ? `the ${name} instance` : 'an object';
+function describeInstance(instance: object): string {
+  const name = classNameOf(instance);
+  return name === undefined ? 'an object' : `the ${name} instance`;
 }

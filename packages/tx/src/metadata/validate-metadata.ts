@@ -18,6 +18,7 @@ import {
   type KeelMetadataStorage,
   type MessageHandlerEntry,
 } from './metadata-storage';
+import { classNameOf } from './class-name';
 
 export interface MetadataProblem {
   /** `Class.method`, or `handlers[2]` for an argument that is not a handler object. */
@@ -108,7 +109,7 @@ export function validateKeelMetadata(
     if (entries.length === 0) {
       problems.push({
         where: `handlers[${index}]`,
-        message: `${classNameOf(handlerObject)} has no @OnMessage or @OnDeadLetter method; was the right object passed?`,
+        message: `${classNameOf(handlerObject) ?? 'the object'} has no @OnMessage or @OnDeadLetter method; was the right object passed?`,
       });
     }
     problems.push(...bothKindsProblems(entries));
@@ -142,7 +143,7 @@ function handlerArgumentProblem(instance: unknown, seen: ReadonlySet<object>): s
   if (typeof instance !== 'object' || instance === null) {
     return `is ${String(instance)}; pass instances of classes with @OnMessage or @OnDeadLetter methods`;
   }
-  if (seen.has(instance)) return `${classNameOf(instance)} instance is passed twice`;
+  if (seen.has(instance)) return `${classNameOf(instance) ?? 'the object'} instance is passed twice`;
   return undefined;
 }
 
@@ -317,11 +318,6 @@ function whereOf(entry: KeelMetadataEntry): string {
 
 function labelOf(handler: HandlerCommon): string {
   return `${handler.className}.${String(handler.method)}`;
-}
-
-function classNameOf(instance: object): string {
-  const name = (instance as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' ? name : 'the object';
 }
 
 function mode(handler: ResolvedMessageHandler): string {

@@ -4,6 +4,7 @@
 
 import { getKeelMetadataStorage, type KeelMetadataStorage } from './metadata-storage';
 import type { MetadataProblem } from './validate-metadata';
+import { classNameOf } from './class-name';
 
 export function serviceProblems(
   services: readonly object[],
@@ -14,14 +15,14 @@ export function serviceProblems(
   services.forEach((service, index) => {
     const where = `services[${index}]`;
     if (seen.has(service)) {
-      problems.push({ where, message: `${classNameOf(service)} instance is passed twice` });
+      problems.push({ where, message: `${classNameOf(service) ?? 'the object'} instance is passed twice` });
       return;
     }
     seen.add(service);
     if (!hasTransactionalMethod(service, storage)) {
       problems.push({
         where,
-        message: `${classNameOf(service)} has no @Transactional() method; was the right object passed?`,
+        message: `${classNameOf(service) ?? 'the object'} has no @Transactional() method; was the right object passed?`,
       });
     }
   });
@@ -38,9 +39,4 @@ function hasTransactionalMethod(instance: object, storage: KeelMetadataStorage):
       return true;
   }
   return false;
-}
-
-function classNameOf(instance: object): string {
-  const name = (instance as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' ? name : 'the object';
 }

@@ -4,7 +4,7 @@
 import { closestMatch } from '@keel/broker';
 import type { OutgoingMessage } from '../context/transaction-record';
 import { TxError, TxErrorCodes } from '../errors';
-import { describe } from '../metadata/handler-options';
+import { describe, TOPIC_PATTERN } from '../metadata/handler-options';
 import { isSystemPropertyName } from './keel-properties';
 
 export interface PublishOptions {
@@ -31,7 +31,6 @@ const OPTION_KEYS = [
   'headers',
 ] as const satisfies ReadonlyArray<keyof PublishOptions>;
 
-const TOPIC_PATTERN = /^[%|a-zA-Z0-9_-]{1,127}$/;
 // Property names and values travel as name\u0001value\u0002: those two characters cannot occur.
 function hasPropertySeparator(text: string): boolean {
   return text.includes('\u0001') || text.includes('\u0002');

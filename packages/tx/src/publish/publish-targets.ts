@@ -10,8 +10,11 @@ import type { Serializer } from '../runtime/serializer';
 /** What publish() needs of a runtime. */
 export interface PublishTarget {
   readonly serializer: Serializer;
-  /** Makes sure the transaction's messages are sent before its COMMIT and ended after it. */
-  enlist(context: TransactionContext): void;
+  /**
+   * Makes sure the transaction's messages are sent before its COMMIT and ended after it; throws
+   * when the runtime takes no more (shutting down) or the messages were sent already.
+   */
+  enlist(context: TransactionContext, topic: string): void;
 }
 
 const targets = new WeakMap<DataSource, PublishTarget>();

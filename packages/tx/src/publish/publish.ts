@@ -21,6 +21,6 @@ export function publish(topic: string, body: unknown, options: PublishOptions = 
   }
   const target = publishTargetFor(context.dataSource, String(topic));
   const message = outgoingMessageOf(topic, serializeBody(target.serializer, String(topic), body), options);
-  target.enlist(context);
+  target.enlist(context, String(topic));
   context.addOutgoing(message);
 }

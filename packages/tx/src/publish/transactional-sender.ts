@@ -1,8 +1,11 @@
 // Sends the messages of a Keel transaction atomically with it, through the transaction's hooks:
 //
-//   BEGIN; barrier row; the method's writes and publish() calls
-//   beforeCommit  → each message as a half message (KEEL_TX_ID = the barrier id), in publish order;
-//                   a failure here fails the method and rolls everything back
+//   BEGIN; the method's writes and publish() calls
+//   beforeCommit  → the barrier row (context.claimBarrier(), unless BEGIN carried it), then each
+//                   message as a half message (KEEL_TX_ID = the barrier id), in publish order;
+//                   a failure here fails the method and rolls everything back. The row comes
+//                   first because a check-back can only come for a stored half: it then always
+//                   meets the row, locked until COMMIT or ROLLBACK
 //   COMMIT        → the barrier row becomes visible: from now on a check-back answers COMMIT
 //   afterCommit   → END_TRANSACTION COMMIT for each half; one that is lost is logged, and the
 //                   broker's check-back finds the committed barrier row and commits it
@@ -20,6 +23,7 @@ import type { OutgoingMessage } from '../context/transaction-record';
 import { TxError, TxErrorCodes } from '../errors';
 import type { KeelRuntimeEvents } from '../runtime/runtime-events';
 import type { Serializer } from '../runtime/serializer';
+import type { TransactionGate } from '../runtime/transaction-gate';
 import type { TransactionSteps } from '../runtime/transaction-steps';
 import { toBrokerMessage } from './keel-properties';
 import type { PublishTarget } from './publish-targets';
@@ -36,6 +40,8 @@ export interface TransactionalSenderOptions {
   readonly logger: Logger;
   readonly steps: TransactionSteps;
   readonly events: TypedEmitter<KeelRuntimeEvents>;
+  /** Refuses new transactions' messages once the runtime is shutting down. */
+  readonly gate: TransactionGate;
 }
 
 interface Enlisted {
@@ -55,7 +61,7 @@ export class TransactionalSender implements PublishTarget {
     this.serializer = options.serializer;
   }
 
-  enlist(context: TransactionContext): void {
+  enlist(context: TransactionContext, topic: string): void {
     const existing = this.#enlisted.get(context);
     if (existing !== undefined) {
       if (!existing.sending) return;
@@ -65,6 +71,7 @@ export class TransactionalSender implements PublishTarget {
           'added after the first publish); publish in the method itself',
       );
     }
+    this.#options.gate.checkPublish(context, topic);
     const enlisted: Enlisted = { sending: false, halves: [] };
     this.#enlisted.set(context, enlisted);
     context.beforeCommit(() => this.#sendHalves(context, enlisted));
@@ -81,8 +88,9 @@ export class TransactionalSender implements PublishTarget {
     enlisted.sending = true;
     const { producer, steps } = this.#options;
     const transactionId = context.id;
+    await context.claimBarrier();
     for (const message of context.outgoing) {
-      await steps.run({ step: 'before-half', transactionId, topic: message.topic });
+      if (steps.active) await steps.run({ step: 'before-half', transactionId, topic: message.topic });
       const half = await producer.sendHalf(toBrokerMessage(message, transactionId), sendOptionsOf(message));
       enlisted.halves.push(half);
       if (half.sendResult.status !== 'SEND_OK') {
@@ -92,9 +100,9 @@ export class TransactionalSender implements PublishTarget {
             `than asked, so transaction ${transactionId} rolls back; run the operation again`,
         );
       }
-      await steps.run({ step: 'after-half', transactionId, topic: message.topic });
+      if (steps.active) await steps.run({ step: 'after-half', transactionId, topic: message.topic });
     }
-    await steps.run({ step: 'before-commit', transactionId });
+    if (steps.active) await steps.run({ step: 'before-commit', transactionId });
   }
 
   async #end(
@@ -108,7 +116,7 @@ export class TransactionalSender implements PublishTarget {
     const transactionId = context.id;
     let endTransactionSent = true;
     try {
-      if (outcome === 'committed') await steps.run({ step: 'after-commit', transactionId });
+      if (outcome === 'committed' && steps.active) await steps.run({ step: 'after-commit', transactionId });
     } catch (error: unknown) {
       endTransactionSent = false;
       logger.warn('END_TRANSACTION not sent after the commit; the broker check-back will commit it', {

@@ -12,11 +12,14 @@
 //   3. clients built (their own option checks), then `services` and `handlers` bound to the
 //      DataSource for @Transactional(), publish() wired to this runtime, the transaction guard on
 //   4. the transactional producer starts (it answers check-backs from now on: a restarted service
-//      settles what its previous run left open), then one consumer per group, then the inbox purge
+//      settles what its previous run left open), then one consumer per group, then the inbox and
+//      barrier retention purges
 //
-// Shutdown (graceful, once): the purge stops; consumers stop pulling, let running handlers finish
-// and commit their offsets; END_TRANSACTIONs in flight are written; the producer leaves its group;
-// bindings are removed. The DataSource is the caller's and stays open.
+// Shutdown (graceful, once): new transactions are refused from here on (@Transactional() calls and
+// publish() outside transactions in flight throw RUNTIME_NOT_RUNNING; transaction-gate.ts); the
+// purges stop; consumers stop pulling, let running handlers finish and commit their offsets; the
+// transactions in flight end, and their END_TRANSACTIONs are written; the producer leaves its
+// group; bindings are removed. The DataSource is the caller's and stays open.
 //
 // Lifecycle: starting → running → stopping → stopped (a failed start ends stopped).
 
@@ -28,7 +31,9 @@ import { TxError, TxErrorCodes } from '../errors';
 import type { TxProblemReporter } from '../problems';
 import { DeliveryRunner } from '../handlers/delivery-runner';
 import { createConsumers } from '../handlers/group-consumers';
-import { InboxPurger } from '../inbox/inbox-purger';
+import { purgeBarriers } from '../barrier/purge-barriers';
+import { purgeInbox } from '../inbox/purge-inbox';
+import { RetentionPurger } from '../retention/retention-purger';
 import { bindTransactional, type RegisteredTransactionOptions } from '../metadata/transactional-data-source';
 import { TransactionalSender } from '../publish/transactional-sender';
 import { registerPublishTarget } from '../publish/publish-targets';
@@ -43,6 +48,7 @@ import {
   type ResolvedRuntimeOptions,
 } from './runtime-options';
 import { validateRuntimeMetadata } from './runtime-metadata';
+import { TransactionGate } from './transaction-gate';
 import { TransactionSteps } from './transaction-steps';
 
 export type KeelRuntimeState = 'starting' | 'running' | 'stopping' | 'stopped';
@@ -52,7 +58,8 @@ interface Parts {
   readonly consumers: readonly PushConsumer[];
   readonly sender: TransactionalSender;
   readonly runner: DeliveryRunner;
-  readonly purger: InboxPurger;
+  readonly purgers: readonly RetentionPurger[];
+  readonly gate: TransactionGate;
 }
 
 export class KeelRuntime {
@@ -91,20 +98,26 @@ export class KeelRuntime {
         }),
     });
     const steps = new TransactionSteps();
+    const gate = new TransactionGate(`the Keel runtime of producer group ${resolved.producerGroup}`);
     const report = problemLogger(logger);
     const transactionOptions = { tables, clock, report } satisfies RegisteredTransactionOptions;
-    const parts = buildParts(resolved, metadata, events, steps, transactionOptions);
+    const parts = buildParts(resolved, metadata, events, { steps, gate }, transactionOptions);
     const runtime = new KeelRuntime(resolved, parts, events);
     attachInternals(runtime, { steps, runner: parts.runner, messageHandlers: metadata.messageHandlers });
     try {
       runtime.#undo.push(registerPublishTarget(dataSource, parts.sender));
       runtime.#undo.push(
-        bindTransactional([...resolved.services, ...resolved.handlers], dataSource, transactionOptions),
+        bindTransactional(
+          [...resolved.services, ...resolved.handlers],
+          dataSource,
+          transactionOptions,
+          parts.gate,
+        ),
       );
       if (!isTransactionGuardInstalled(dataSource)) runtime.#undo.push(installTransactionGuard(dataSource));
       await parts.producer.start();
       for (const consumer of parts.consumers) await consumer.start();
-      parts.purger.start();
+      for (const purger of parts.purgers) purger.start();
     } catch (error: unknown) {
       await runtime.#stop().catch((stopError: unknown) =>
         logger.warn('undoing a failed start failed', {
@@ -144,11 +157,13 @@ export class KeelRuntime {
   /** Every step runs even when an earlier one fails; the first failure is thrown at the end. */
   async #stop(): Promise<void> {
     this.#state = 'stopping';
-    const { purger, consumers, sender, producer } = this.#parts;
+    const { purgers, consumers, sender, producer, gate } = this.#parts;
+    gate.close();
     const steps: [string, () => Promise<unknown>][] = [
-      ['stop the inbox purge', () => purger.stop()],
+      ['stop the retention purges', () => Promise.all(purgers.map((purger) => purger.stop()))],
       // In parallel: each consumer drains its own handlers; none waits for another.
       ['stop the consumers', () => Promise.all(consumers.map((consumer) => consumer.shutdown()))],
+      ['finish the transactions in flight', () => this.#whenTransactionsEnded()],
       ['finish END_TRANSACTIONs in flight', () => sender.whenEnded()],
       ['stop the producer', () => producer.shutdown()],
     ];
@@ -168,13 +183,24 @@ export class KeelRuntime {
     this.options.logger.info('Keel runtime stopped', { producerGroup: this.options.producerGroup });
     if (failure !== undefined) throw failure.error;
   }
+
+  /** Admitted transactions still running: their commits and END_TRANSACTIONs need the producer. */
+  async #whenTransactionsEnded(): Promise<void> {
+    const { gate } = this.#parts;
+    if (gate.inFlight > 0) {
+      this.options.logger.info('shutdown: waiting for the transactions in flight', {
+        transactions: gate.inFlight,
+      });
+    }
+    await gate.whenIdle();
+  }
 }
 
 function buildParts(
   options: ResolvedRuntimeOptions,
   metadata: ReturnType<typeof validateRuntimeMetadata>,
   events: TypedEmitter<KeelRuntimeEvents>,
-  steps: TransactionSteps,
+  { steps, gate }: { readonly steps: TransactionSteps; readonly gate: TransactionGate },
   transactionOptions: RegisteredTransactionOptions & { readonly report: TxProblemReporter },
 ): Parts {
   const { dataSource, logger, clock, tables, serializer } = options;
@@ -197,6 +223,7 @@ function buildParts(
           report: transactionOptions.report,
         },
         logger.child('check'),
+        options.barrierRetentionMs,
       ),
     });
     const runner = new DeliveryRunner({
@@ -205,6 +232,7 @@ function buildParts(
       serializer,
       events,
       logger: logger.child('handler'),
+      gate,
     });
     const consumers = createConsumers(
       metadata.messageHandlers,
@@ -219,16 +247,27 @@ function buildParts(
       logger: logger.child('publish'),
       steps,
       events,
+      gate,
     });
-    const purger = new InboxPurger({
-      dataSource,
-      retentionMs: options.inboxRetentionMs,
-      intervalMs: options.inboxPurgeIntervalMs,
-      tables,
-      clock,
-      logger: logger.child('inbox'),
-    });
-    return { producer, consumers, sender, runner, purger };
+    const purgers = [
+      new RetentionPurger({
+        what: 'inbox',
+        retentionMs: options.inboxRetentionMs,
+        intervalMs: options.inboxPurgeIntervalMs,
+        clock,
+        logger: logger.child('inbox'),
+        purge: (olderThanMs) => purgeInbox(dataSource, olderThanMs, clock, { tables }),
+      }),
+      new RetentionPurger({
+        what: 'barrier',
+        retentionMs: options.barrierRetentionMs,
+        intervalMs: options.barrierPurgeIntervalMs,
+        clock,
+        logger: logger.child('barrier'),
+        purge: (olderThanMs) => purgeBarriers(dataSource, olderThanMs, clock, { tables }),
+      }),
+    ];
+    return { producer, consumers, sender, runner, purgers, gate };
   } catch (error: unknown) {
     // A client refused its options (a bad consumer or producer setting): report it as the
     // runtime's configuration problem, with the client's message.

@@ -7,7 +7,7 @@ import { closestMatch, createLogger, systemClock, type Clock, type Logger } from
 import type { PushConsumerOptions, TransactionProducerOptions } from '@keel/broker/client';
 import type { DataSource } from 'typeorm';
 import { TxError, TxErrorCodes } from '../errors';
-import { describe } from '../metadata/handler-options';
+import { describe, GROUP_PATTERN } from '../metadata/handler-options';
 import { keelTables, type KeelTables, type KeelTablesOptions } from '../schema/keel-tables';
 import { jsonSerializer, type Serializer } from './serializer';
 
@@ -80,6 +80,14 @@ export interface KeelRuntimeOptions {
   readonly inboxRetentionMs?: number;
   /** How often the inbox purge runs. Default 1 hour. */
   readonly inboxPurgeIntervalMs?: number;
+  /**
+   * Barrier rows older than this are purged. Default 7 days; at least 1 day. Keep it above the
+   * longest time the broker may check a half message (barrier/purge-barriers.ts: about 4 days
+   * with RocketMQ's defaults, driven by fileReservedTime).
+   */
+  readonly barrierRetentionMs?: number;
+  /** How often the barrier purge runs. Default 1 hour. */
+  readonly barrierPurgeIntervalMs?: number;
   /** Shared by this runtime's producer and consumers (one connection pool). Default: one each. */
   readonly instanceName?: string;
   readonly consumer?: ConsumerTuning;
@@ -100,6 +108,8 @@ export interface ResolvedRuntimeOptions {
   readonly checkLockTimeoutMs: number;
   readonly inboxRetentionMs: number;
   readonly inboxPurgeIntervalMs: number;
+  readonly barrierRetentionMs: number;
+  readonly barrierPurgeIntervalMs: number;
   readonly instanceName: string | undefined;
   readonly consumer: ConsumerTuning;
   readonly producer: ProducerTuning;
@@ -113,7 +123,18 @@ export const RUNTIME_DEFAULTS = {
   // NServiceBus's default; longer than RocketMQ's whole retry schedule (about 4 h 46 min).
   inboxRetentionMs: 7 * DAY_MS,
   inboxPurgeIntervalMs: 3_600_000,
+  // Above the ~4 days a half message can stay checkable with RocketMQ's defaults (72 h
+  // fileReservedTime plus a day until deleteWhen); see barrier/purge-barriers.ts.
+  barrierRetentionMs: 7 * DAY_MS,
+  barrierPurgeIntervalMs: 3_600_000,
 } as const;
+
+/**
+ * The least barrierRetentionMs accepted: check-backs of half messages older than the retention
+ * less CHECK_HORIZON_MARGIN_MS answer UNKNOW (check/check-answerer.ts), so a shorter retention
+ * would leave too little time for ordinary checks.
+ */
+export const MIN_BARRIER_RETENTION_MS = DAY_MS;
 
 const OPTION_KEYS = [
   'dataSource',
@@ -129,6 +150,8 @@ const OPTION_KEYS = [
   'checkLockTimeoutMs',
   'inboxRetentionMs',
   'inboxPurgeIntervalMs',
+  'barrierRetentionMs',
+  'barrierPurgeIntervalMs',
   'instanceName',
   'consumer',
   'producer',
@@ -172,7 +195,6 @@ const PRODUCER_KEYS = [
   'clientIP',
 ] as const satisfies ReadonlyArray<keyof ProducerTuning>;
 
-const GROUP_PATTERN = /^[%|a-zA-Z0-9_-]{1,255}$/;
 // PostgreSQL's lock_timeout is a 32-bit millisecond count.
 const MAX_LOCK_TIMEOUT_MS = 2_147_483_647;
 
@@ -250,6 +272,8 @@ export function resolveRuntimeOptions(options: KeelRuntimeOptions): ResolvedRunt
     ...msProblems('checkLockTimeoutMs', options.checkLockTimeoutMs, MAX_LOCK_TIMEOUT_MS),
     ...msProblems('inboxRetentionMs', options.inboxRetentionMs, Number.MAX_SAFE_INTEGER),
     ...msProblems('inboxPurgeIntervalMs', options.inboxPurgeIntervalMs, MAX_LOCK_TIMEOUT_MS),
+    ...msProblems('barrierPurgeIntervalMs', options.barrierPurgeIntervalMs, MAX_LOCK_TIMEOUT_MS),
+    ...barrierRetentionProblems(options.barrierRetentionMs),
   );
   if (
     options.instanceName !== undefined &&
@@ -275,6 +299,8 @@ export function resolveRuntimeOptions(options: KeelRuntimeOptions): ResolvedRunt
     checkLockTimeoutMs: options.checkLockTimeoutMs ?? RUNTIME_DEFAULTS.checkLockTimeoutMs,
     inboxRetentionMs: options.inboxRetentionMs ?? RUNTIME_DEFAULTS.inboxRetentionMs,
     inboxPurgeIntervalMs: options.inboxPurgeIntervalMs ?? RUNTIME_DEFAULTS.inboxPurgeIntervalMs,
+    barrierRetentionMs: options.barrierRetentionMs ?? RUNTIME_DEFAULTS.barrierRetentionMs,
+    barrierPurgeIntervalMs: options.barrierPurgeIntervalMs ?? RUNTIME_DEFAULTS.barrierPurgeIntervalMs,
     instanceName: options.instanceName,
     consumer: { ...options.consumer },
     producer: { ...options.producer },
@@ -315,6 +341,18 @@ function msProblems(name: string, value: unknown, max: number): string[] {
   if (value === undefined) return [];
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= max) return [];
   return [`${name} must be a whole number of ms from 1 to ${max}, got ${describe(value)}`];
+}
+
+function barrierRetentionProblems(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= MIN_BARRIER_RETENTION_MS) {
+    return [];
+  }
+  return [
+    `barrierRetentionMs must be a whole number of ms of at least ${MIN_BARRIER_RETENTION_MS} (1 day), got ` +
+      `${describe(value)}; a barrier row must outlive every check-back of its half messages ` +
+      '(about 4 days with RocketMQ defaults: keep the default 7 days unless the broker keeps its commit log shorter)',
+  ];
 }
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {

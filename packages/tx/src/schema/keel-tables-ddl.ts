@@ -4,7 +4,7 @@
 //   ┌──────────────┬──────────────────────┐    ┌────────────────┬──────────────────────┐
 //   │ tx_id     PK │ varchar(128)         │    │ consumer_group │ varchar(255) ┐ PK    │
 //   │ outcome      │ committed|rolled_back│    │ message_key    │ varchar(255) ┘       │
-//   │ created_at   │ timestamptz          │    │ handled_at     │ timestamptz, indexed │
+//   │ created_at   │ timestamptz, indexed │    │ handled_at     │ timestamptz, indexed │
 //   └──────────────┴──────────────────────┘    └────────────────┴──────────────────────┘
 //
 // The primary keys are the whole mechanism: a second insert of the same key waits for the first
@@ -24,6 +24,8 @@ export type BarrierOutcome = (typeof BARRIER_OUTCOMES)[number];
 
 export function createKeelTablesSql(tables: KeelTables): string[] {
   const indexName = `"${tables.prefix}inbox_handled_at_idx"`;
+  // No longer than the inbox index's name, which bounds the prefix (keel-tables.ts).
+  const barrierIndexName = `"${tables.prefix}barrier_created_idx"`;
   return [
     `CREATE TABLE IF NOT EXISTS ${tables.barrierTable} (
       tx_id varchar(${MAX_TRANSACTION_ID_LENGTH}) PRIMARY KEY,
@@ -36,8 +38,9 @@ export function createKeelTablesSql(tables: KeelTables): string[] {
       handled_at timestamptz NOT NULL,
       PRIMARY KEY (consumer_group, message_key)
     )`,
-    // Retention deletes by age; without this index each purge batch would scan the whole inbox.
+    // Retention deletes by age; without these indexes each purge batch would scan the whole table.
     `CREATE INDEX IF NOT EXISTS ${indexName} ON ${tables.inboxTable} (handled_at)`,
+    `CREATE INDEX IF NOT EXISTS ${barrierIndexName} ON ${tables.barrierTable} (created_at)`,
   ];
 }
 

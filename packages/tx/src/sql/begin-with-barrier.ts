@@ -1,5 +1,5 @@
 // beginWithBarrier — START TRANSACTION and the barrier claim in one round trip (simple query
-// protocol, two statements), in place of START TRANSACTION followed by insertBarrier.
+// protocol, two statements), in place of START TRANSACTION followed by insertBarrierRow.
 //
 //   no parameters: the id and time are written as literals, so the caller passes only ids made of
 //   [A-Za-z0-9_.:-] (a UUID) and an ISO timestamp; nothing in them needs quoting.
@@ -9,7 +9,7 @@
 //                  caller must send ROLLBACK
 //
 // No ON CONFLICT: a conflict must fail the whole string (a RETURNING row would be lost among two
-// results). Like insertBarrier it waits for another transaction holding an uncommitted row.
+// results). Like insertBarrierRow it waits for another transaction holding an uncommitted row.
 
 import type { KeelTables } from '../schema/keel-tables';
 import { timestampParam } from './sql-runner';

@@ -55,34 +55,50 @@ export const TEST_BROKER_DEFAULTS = {
 } as const satisfies BrokerConfigOverrides;
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
+  const ownsDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'keel-test-broker-'));
+  const removeDir = async () => {
+    if (ownsDir) rmSync(dir, { recursive: true, force: true });
+  };
   const log = options.logger ?? silentLogger;
   const disk = new NodeDisk();
-  const nameServer = await NameServer.start({
-    listenPort: 0,
-    host: '127.0.0.1',
-    kvConfigPath: join(dir, 'namesrv', 'kvConfig.json'),
-    orderMessageEnable: false,
-    scanNotActiveBrokerIntervalMs: 10_000,
-    brokerChannelExpiredTimeMs: 120_000,
-    clock: systemClock,
-    disk,
-    log,
-  });
-  const config = resolveBrokerConfig(parseProperties(''), {
-    brokerName: 'test-broker',
-    brokerIP1: '127.0.0.1',
-    listenPort: await findFreeBrokerPort(),
-    namesrvAddr: nameServer.address,
-    storePathRootDir: join(dir, 'broker'),
-    // Small files: a test writes little, and creating 1 GiB segments would take seconds.
-    mappedFileSizeCommitLog: 16 * 1024 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 10_000,
-    ...TEST_BROKER_DEFAULTS,
-    ...options.broker,
-  });
-  const startBroker = () => Broker.start({ config, log, clock: systemClock, disk, bindAddress: '127.0.0.1' });
-  let broker: Broker | undefined = await startBroker();
+  let nameServer: NameServer;
+  try {
+    nameServer = await NameServer.start({
+      listenPort: 0,
+      host: '127.0.0.1',
+      kvConfigPath: join(dir, 'namesrv', 'kvConfig.json'),
+      orderMessageEnable: false,
+      scanNotActiveBrokerIntervalMs: 10_000,
+      brokerChannelExpiredTimeMs: 120_000,
+      clock: systemClock,
+      disk,
+      log,
+    });
+  } catch (error: unknown) {
+    return failWith(error, [removeDir]);
+  }
+  const closeNameServer = () => nameServer.close();
+  let broker: Broker | undefined;
+  let startBroker: () => Promise<Broker>;
+  try {
+    const config = resolveBrokerConfig(parseProperties(''), {
+      brokerName: 'test-broker',
+      brokerIP1: '127.0.0.1',
+      listenPort: await findFreeBrokerPort(),
+      namesrvAddr: nameServer.address,
+      storePathRootDir: join(dir, 'broker'),
+      // Small files: a test writes little, and creating 1 GiB segments would take seconds.
+      mappedFileSizeCommitLog: 16 * 1024 * 1024,
+      mappedFileSizeConsumeQueue: 20 * 10_000,
+      ...TEST_BROKER_DEFAULTS,
+      ...options.broker,
+    });
+    startBroker = () => Broker.start({ config, log, clock: systemClock, disk, bindAddress: '127.0.0.1' });
+    broker = await startBroker();
+  } catch (error: unknown) {
+    return failWith(error, [closeNameServer, removeDir]);
+  }
   const brokerAddress = broker.address;
   return {
     nameServer: nameServer.address,
@@ -94,10 +110,52 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
       broker = await startBroker();
     },
     async stop() {
-      await broker?.close('test broker stop');
+      const running = broker;
       broker = undefined;
-      await nameServer.close();
-      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+      // Each step runs even when one before it failed, so nothing is left behind.
+      await runAll(
+        [
+          async () => {
+            await running?.close('test broker stop');
+          },
+          closeNameServer,
+          removeDir,
+        ],
+        'stopping the test broker',
+      );
     },
   };
+}
+
+/** Runs every step even when one fails, then throws what failed (collected by `throwFailures`). */
+async function runAll(steps: readonly (() => Promise<void>)[], description: string): Promise<void> {
+  throwFailures(await failuresOf(steps), description);
+}
+
+/** Undoes what a failed start did, then throws the start's error (with any undo failure). */
+async function failWith(error: unknown, undo: readonly (() => Promise<void>)[]): Promise<never> {
+  throwFailures([error, ...(await failuresOf(undo))], 'startTestBroker failed, and so did undoing it');
+  throw error;
+}
+
+async function failuresOf(steps: readonly (() => Promise<void>)[]): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error: unknown) {
+      failures.push(error);
+    }
+  }
+  return failures;
+}
+
+/** One failure is thrown as is; several as an AggregateError whose cause is the first. */
+function throwFailures(failures: readonly unknown[], description: string): void {
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    throw new AggregateError(failures, `${description}: ${failures.length} steps failed`, {
+      cause: failures[0],
+    });
+  }
 }

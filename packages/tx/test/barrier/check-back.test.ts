@@ -28,7 +28,10 @@ describeWithDatabase('check-back through the barrier', { needs: 'concurrency' },
   const check = (id: string, lockTimeoutMs = 5_000, report = collectProblems().report) =>
     resolveTransactionCheck(dataSource, id, { lockTimeoutMs, report });
 
-  /** A local transaction that writes a note and then waits for `release` before it ends. */
+  /**
+   * A local transaction that writes a note, claims its barrier (as publish() does before its first
+   * half message: from then on a check-back can come) and then waits for `release` before it ends.
+   */
   function heldTransaction(
     release: Gate,
     outcome: 'commit' | 'fail',
@@ -41,6 +44,7 @@ describeWithDatabase('check-back through the barrier', { needs: 'concurrency' },
       async (context) => {
         id = context.id;
         await currentManager().insert(Note, { id: context.id, text: 'held' });
+        await context.claimBarrier();
         started.open();
         await release.opened;
         if (outcome === 'fail') throw new Error('local transaction failed');
@@ -68,8 +72,15 @@ describeWithDatabase('check-back through the barrier', { needs: 'concurrency' },
     ]);
   });
 
+  /** A transaction that claims its barrier and commits; returns its id. */
+  const committedTransaction = (source: DataSource = dataSource) =>
+    runInTransaction(source, async (context) => {
+      await context.claimBarrier();
+      return context.id;
+    });
+
   it('answers COMMIT after the local transaction committed', async () => {
-    const id = await runInTransaction(dataSource, async (context) => context.id);
+    const id = await committedTransaction();
     expect(await check(id)).toBe('COMMIT');
   });
 
@@ -118,14 +129,16 @@ describeWithDatabase('check-back through the barrier', { needs: 'concurrency' },
     expect(await check(id)).toBe('ROLLBACK');
   });
 
-  it('a check that wins makes the late local transaction fail cleanly, before the callback runs', async () => {
+  it('a check that wins makes the late local transaction fail cleanly at its claim, before it sends', async () => {
     const id = randomUUID();
     expect(await check(id)).toBe('ROLLBACK');
     let ran = false;
     const caught = await rejectionOf(
       runInTransaction(
         dataSource,
-        async () => {
+        async (context) => {
+          await currentManager().insert(Note, { id, text: 'late' });
+          await context.claimBarrier();
           ran = true;
         },
         { transactionId: id },
@@ -139,7 +152,32 @@ describeWithDatabase('check-back through the barrier', { needs: 'concurrency' },
     });
     expect((caught as Error).message).toMatch(/decided ROLLBACK first.*run the operation again/);
     expect(ran).toBe(false);
+    expect(await db().query('SELECT id FROM note WHERE id = $1', [id])).toEqual([]);
     expect(await check(id)).toBe('ROLLBACK');
+  });
+
+  it('names who claimed the id even when reading the row fails, never another error', async () => {
+    const id = randomUUID();
+    expect(await check(id)).toBe('ROLLBACK');
+    // The diagnostic read after the conflict fails: the conflict is still what the caller gets.
+    const caught = await rejectionOf(
+      runInTransaction(
+        dataSource,
+        async (context) => {
+          const runner = currentManager().queryRunner!;
+          const query = runner.query.bind(runner);
+          runner.query = (async (sql: string, parameters?: unknown[]) => {
+            if (sql.startsWith('SELECT outcome')) throw new Error('connection lost while reading');
+            return query(sql, parameters);
+          }) as typeof runner.query;
+          await context.claimBarrier();
+        },
+        { transactionId: id },
+      ),
+    );
+    expect(caught).toBeInstanceOf(BarrierConflictError);
+    expect(caught).toMatchObject({ transactionId: id, claimedBy: 'unknown' });
+    expect(((caught as Error).cause as Error).message).toBe('connection lost while reading');
   });
 
   it('a check that wins while the late transaction waits at SERIALIZABLE also stops it', async () => {
@@ -155,7 +193,10 @@ describeWithDatabase('check-back through the barrier', { needs: 'concurrency' },
         [id],
       );
       const late = rejectionOf(
-        runInTransaction(dataSource, async () => 'ran', { transactionId: id, isolation: 'SERIALIZABLE' }),
+        runInTransaction(dataSource, (context) => context.claimBarrier(), {
+          transactionId: id,
+          isolation: 'SERIALIZABLE',
+        }),
       );
       await waitFor(async () => (await lockWaiters()) === 1, {
         timeoutMs: 5_000,
@@ -198,7 +239,7 @@ describeWithDatabase('check-back through the barrier', { needs: 'concurrency' },
         db().dataSourceOptions([], { extra: { options: '-c default_transaction_read_only=on' } }),
       ).initialize();
       try {
-        const committed = await runInTransaction(dataSource, async (context) => context.id);
+        const committed = await committedTransaction();
         for (const id of [randomUUID(), committed]) {
           const problem = await unknownReason(readOnly, id);
           expect(problem).toMatchObject({ reason: 'database-error', error: { code: '25006' } });
@@ -218,7 +259,7 @@ describeWithDatabase('check-back through the barrier', { needs: 'concurrency' },
         url: server.toString(),
       }).initialize();
       try {
-        const committed = await runInTransaction(distant, async (context) => context.id);
+        const committed = await committedTransaction(distant);
         expect(await resolveTransactionCheck(distant, committed, { lockTimeoutMs: 1_000 })).toBe('COMMIT');
         await proxy.cut();
         // First on the pooled connection that broke, then on a new one that is refused.
@@ -262,6 +303,7 @@ describeWithDatabase('check-back through the barrier', { needs: 'concurrency' },
       try {
         const release = gate();
         const held = runInTransaction(single, async (context) => {
+          await context.claimBarrier();
           await release.opened;
           return context.id;
         });
@@ -311,12 +353,17 @@ describeWithDatabase('check-back through the barrier', { needs: 'concurrency' },
     const runOne = async (): Promise<void> => {
       const id = randomUUID();
       const holdMs = pick(30);
+      const afterClaimMs = pick(10);
       const fails = random() < 0.4;
+      // The claim comes late, as publish() makes it just before the first half: a check that
+      // lands before it wins (rolled_back row), and the claim then fails, so nothing commits.
       const local = runInTransaction(
         dataSource,
-        async () => {
+        async (context) => {
           await currentManager().insert(Note, { id, text: 'raced' });
           await sleep(systemClock, holdMs);
+          await context.claimBarrier();
+          await sleep(systemClock, afterClaimMs);
           if (fails) throw new Error('planned failure');
         },
         { transactionId: id },

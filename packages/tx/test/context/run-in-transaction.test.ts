@@ -12,6 +12,7 @@ import {
   type TransactionOptions,
 } from '@keel/tx';
 import { DataSource } from 'typeorm';
+import { runWithHints } from '../../src/context/run-in-transaction';
 import { collectProblems, gate, Note, openTxDataSource, rejectionOf, StatementLog } from '../tx-fixtures';
 
 describeWithDatabase('runInTransaction', (db) => {
@@ -36,39 +37,81 @@ describeWithDatabase('runInTransaction', (db) => {
   const barrier = () =>
     db().query<{ tx_id: string; outcome: string }>('SELECT tx_id, outcome FROM keel_tx_barrier');
 
-  it('commits the writes with a committed barrier row for its id, and returns the value', async () => {
+  const barrierInserts = () => log.count(/INSERT INTO "keel_tx_barrier"/);
+
+  it('commits the writes and returns the value, and writes no barrier row unless one is claimed', async () => {
     const result = await runInTransaction(dataSource, async (context) => {
       await currentManager().insert(Note, { id: 'a', text: 'x' });
-      return { id: context.id };
+      return { id: context.id, claimed: context.barrierClaimed };
     });
     expect(result.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(result.claimed).toBe(false);
     expect(await notes()).toEqual(['a']);
-    expect(await barrier()).toEqual([{ tx_id: result.id, outcome: 'committed' }]);
+    expect(await barrier()).toEqual([]);
+    expect(barrierInserts()).toBe(0);
   });
 
-  it('writes the barrier row as the first statement of the transaction', async () => {
-    await runInTransaction(dataSource, async () => {
+  it('claims the barrier once when asked, on its own connection, committed or rolled back with it', async () => {
+    const id = await runInTransaction(dataSource, async (context) => {
       await currentManager().insert(Note, { id: 'a', text: 'x' });
+      // Concurrent callers share one claim.
+      await Promise.all([context.claimBarrier(), context.claimBarrier()]);
+      await context.claimBarrier();
+      expect(context.barrierClaimed).toBe(true);
+      return context.id;
     });
-    // On node-postgres the claim travels with BEGIN in one round trip; on PGlite it follows BEGIN.
+    expect(barrierInserts()).toBe(1);
+    expect(await barrier()).toEqual([{ tx_id: id, outcome: 'committed' }]);
+
+    const failure = new Error('after the claim');
+    expect(
+      await rejectionOf(
+        runInTransaction(dataSource, async (context) => {
+          await context.claimBarrier();
+          throw failure;
+        }),
+      ),
+    ).toBe(failure);
+    expect(await barrier()).toEqual([{ tx_id: id, outcome: 'committed' }]);
+  });
+
+  it('when messages are expected, BEGIN carries the claim (one round trip on node-postgres)', async () => {
+    const claimedAtStart = await runWithHints(
+      dataSource,
+      async (context) => {
+        const claimed = context.barrierClaimed;
+        await currentManager().insert(Note, { id: 'a', text: 'x' });
+        await context.claimBarrier(); // already done with BEGIN where it could be: nothing sent
+        return claimed;
+      },
+      {},
+      { expectsMessages: true },
+    );
     const begin = log.statements.findIndex((statement) => statement.startsWith('START TRANSACTION'));
     const [first, second, third] = log.statements.slice(begin, begin + 3);
     if (db().kind === 'postgres') {
+      expect(claimedAtStart).toBe(true);
       expect(first).toMatch(/^START TRANSACTION; INSERT INTO "keel_tx_barrier"/);
       expect(second).toMatch(/^INSERT INTO .*"note"/s);
     } else {
+      // PGlite: no two-statement BEGIN, so the claim waits until it is asked for.
+      expect(claimedAtStart).toBe(false);
       expect(first).toBe('START TRANSACTION');
-      expect(second).toMatch(/^INSERT INTO "keel_tx_barrier"/);
-      expect(third).toMatch(/^INSERT INTO .*"note"/s);
+      expect(second).toMatch(/^INSERT INTO .*"note"/s);
+      expect(third).toMatch(/^INSERT INTO "keel_tx_barrier"/);
     }
+    expect(barrierInserts()).toBe(1);
+    expect(await barrier()).toHaveLength(1);
   });
 
   it('joins an outer transaction: one BEGIN, one COMMIT, one barrier row, the same context', async () => {
     let inner: TransactionContext | undefined;
     const outer = await runInTransaction(dataSource, async (context) => {
       await currentManager().insert(Note, { id: 'outer', text: 'x' });
+      await context.claimBarrier();
       await runInTransaction(dataSource, async (nested) => {
         inner = nested;
+        await nested.claimBarrier();
         await repository(Note).insert({ id: 'inner', text: 'y' });
       });
       return context;
@@ -76,6 +119,7 @@ describeWithDatabase('runInTransaction', (db) => {
     expect(inner).toBe(outer);
     expect(log.count(/^START TRANSACTION/)).toBe(1);
     expect(log.count('COMMIT')).toBe(1);
+    expect(barrierInserts()).toBe(1);
     expect(await barrier()).toHaveLength(1);
     expect(await notes()).toEqual(['inner', 'outer']);
   });
@@ -323,32 +367,51 @@ describeWithDatabase('runInTransaction', (db) => {
     expect((id as TxError).message).toMatch(/transaction id "" must be a string of 1 to 128 characters/);
   });
 
-  it('refuses an id another transaction committed, and leaves the connection clean', async () => {
-    const id = await runInTransaction(dataSource, async (context) => context.id);
-    let ran = false;
-    const caught = await rejectionOf(
-      runInTransaction(
-        dataSource,
-        async () => {
-          ran = true;
-        },
-        { transactionId: id },
-      ),
-    );
-    expect(caught).toMatchObject({ code: TxErrorCodes.BARRIER_CONFLICT, claimedBy: 'another-transaction' });
-    expect(ran).toBe(false);
-    // Every pooled connection still works: none was returned inside an aborted transaction.
-    const results = await Promise.all(
-      Array.from({ length: 12 }, () =>
-        runInTransaction(dataSource, async () => currentManager().query('SELECT 1 AS one')),
-      ),
-    );
-    expect(results.flat()).toEqual(Array.from({ length: 12 }, () => ({ one: 1 })));
-  });
+  it.each([
+    ['when claimed in the transaction', false],
+    ['when claimed with BEGIN', true],
+  ])(
+    'refuses an id another transaction committed, %s, and leaves the connection clean',
+    async (_when, atBegin) => {
+      const id = await runInTransaction(dataSource, async (context) => {
+        await context.claimBarrier();
+        return context.id;
+      });
+      let ran = false;
+      const caught = await rejectionOf(
+        runWithHints(
+          dataSource,
+          async (context) => {
+            await context.claimBarrier();
+            ran = true;
+          },
+          { transactionId: id },
+          { expectsMessages: atBegin },
+        ),
+      );
+      expect(caught).toMatchObject({ code: TxErrorCodes.BARRIER_CONFLICT, claimedBy: 'another-transaction' });
+      expect(ran).toBe(false);
+      // Every pooled connection still works: none was returned inside an aborted transaction.
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          runInTransaction(dataSource, async () => currentManager().query('SELECT 1 AS one')),
+        ),
+      );
+      expect(results.flat()).toEqual(Array.from({ length: 12 }, () => ({ one: 1 })));
+    },
+  );
 
-  it('names the missing tables and how to create them', async () => {
+  it.each([
+    ['claiming in the transaction', false],
+    ['claiming with BEGIN', true],
+  ])('names the missing tables and how to create them, %s', async (_when, atBegin) => {
     const caught = await rejectionOf(
-      runInTransaction(dataSource, async () => 1, { tables: keelTables({ prefix: 'absent_' }) }),
+      runWithHints(
+        dataSource,
+        (context) => context.claimBarrier(),
+        { tables: keelTables({ prefix: 'absent_' }) },
+        { expectsMessages: atBegin },
+      ),
     );
     expect((caught as TxError).code).toBe(TxErrorCodes.TABLES_MISSING);
     expect((caught as TxError).message).toMatch(/KeelTablesMigration.*ensureKeelTables/);

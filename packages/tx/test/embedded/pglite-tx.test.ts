@@ -42,6 +42,7 @@ describe('@keel/tx on embedded PGlite', () => {
     const id = await runInTransaction(dataSource, async (context) => {
       await currentManager().insert(Note, { id: 'a', text: 'x' });
       await runInTransaction(dataSource, () => currentManager().insert(Note, { id: 'b', text: 'y' }));
+      await context.claimBarrier();
       return context.id;
     });
     const failure = new Error('nope');
@@ -60,11 +61,16 @@ describe('@keel/tx on embedded PGlite', () => {
   });
 
   it('answers check-backs: COMMIT, ROLLBACK, and a late commit fails', async () => {
-    const committed = await runInTransaction(dataSource, async (context) => context.id);
+    const committed = await runInTransaction(dataSource, async (context) => {
+      await context.claimBarrier();
+      return context.id;
+    });
     expect(await resolveTransactionCheck(dataSource, committed, { lockTimeoutMs: 1_000 })).toBe('COMMIT');
     const late = randomUUID();
     expect(await resolveTransactionCheck(dataSource, late, { lockTimeoutMs: 1_000 })).toBe('ROLLBACK');
-    const caught = await rejectionOf(runInTransaction(dataSource, async () => 1, { transactionId: late }));
+    const caught = await rejectionOf(
+      runInTransaction(dataSource, (context) => context.claimBarrier(), { transactionId: late }),
+    );
     expect(caught).toBeInstanceOf(BarrierConflictError);
   });
 
@@ -74,7 +80,8 @@ describe('@keel/tx on embedded PGlite', () => {
     const id = randomUUID();
     const local = runInTransaction(
       dataSource,
-      async () => {
+      async (context) => {
+        await context.claimBarrier();
         started.open();
         await release.opened;
       },

@@ -3,15 +3,19 @@ import { describeWithDatabase } from '@keel/test-support';
 import {
   currentManager,
   currentTransaction,
+  jsonSerializer,
   KeelMetadataStorage,
   bindTransactional,
+  publish,
   Transactional,
   TxError,
   TxErrorCodes,
   withKeelMetadataStorage,
 } from '@keel/tx';
 import type { DataSource } from 'typeorm';
-import { Note, openTxDataSource, rejectionOf } from '../tx-fixtures';
+import { registerPublishTarget } from '../../src/publish/publish-targets';
+import { TransactionGate } from '../../src/runtime/transaction-gate';
+import { gate as openable, Note, openTxDataSource, rejectionOf } from '../tx-fixtures';
 
 const storage = new KeelMetadataStorage();
 
@@ -42,6 +46,27 @@ const OrderService = withKeelMetadataStorage(storage, () => {
     }
   }
   return OrderService;
+});
+
+const Notifier = withKeelMetadataStorage(new KeelMetadataStorage(), () => {
+  class Notifier {
+    @Transactional()
+    async notify(id: string, send: boolean): Promise<boolean> {
+      const claimedAtStart = currentTransaction().barrierClaimed;
+      await currentManager().insert(Note, { id, text: 'notified' });
+      if (send) publish('notices', { id });
+      return claimedAtStart;
+    }
+
+    @Transactional()
+    async hold(until: Promise<void>, started: () => void): Promise<void> {
+      started();
+      await until;
+      // Joins the open transaction even though the gate closed meanwhile.
+      await this.notify(`held-${Math.random()}`, false);
+    }
+  }
+  return Notifier;
 });
 
 describeWithDatabase('@Transactional()', (db) => {
@@ -76,7 +101,9 @@ describeWithDatabase('@Transactional()', (db) => {
       { id: 'order-1' },
       { id: 'stock-1' },
     ]);
-    expect(await db().query('SELECT tx_id FROM keel_tx_barrier')).toEqual([{ tx_id: id }]);
+    // Nothing was published, so no barrier row was claimed.
+    expect(await db().query('SELECT tx_id FROM keel_tx_barrier')).toEqual([]);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('rolls back everything, nested calls included, and passes the error through', async () => {
@@ -119,5 +146,52 @@ describeWithDatabase('@Transactional()', (db) => {
       ['transactional', 'reserveStock'],
       ['transactional', 'report'],
     ]);
+  });
+
+  it('claims the barrier with BEGIN when the method published on its previous call', async () => {
+    const notifier = new Notifier();
+    unregister = bindTransactional([notifier], dataSource);
+    // A publish target that records and sends nothing (no broker here).
+    const unregisterTarget = registerPublishTarget(dataSource, {
+      serializer: jsonSerializer,
+      enlist: () => undefined,
+    });
+    try {
+      const claimed = [
+        await notifier.notify('n1', true), // first call: nothing known, no claim at BEGIN
+        await notifier.notify('n2', false), // published last time: claimed at BEGIN
+        await notifier.notify('n3', false), // did not publish last time
+      ];
+      // Only node-postgres can send BEGIN and the claim as one query; PGlite never guesses.
+      expect(claimed).toEqual(db().kind === 'postgres' ? [false, true, false] : [false, false, false]);
+    } finally {
+      unregisterTarget();
+    }
+  });
+
+  it('with a runtime gate: refused once it closes, calls in flight finish and are waited for', async () => {
+    const notifier = new Notifier();
+    const gate = new TransactionGate('the test runtime');
+    unregister = bindTransactional([notifier], dataSource, {}, gate);
+    const release = openable();
+    const started = openable();
+    const inFlight = notifier.hold(release.opened, started.open);
+    await started.opened;
+    expect(gate.inFlight).toBe(1);
+    gate.close();
+    const refused = await rejectionOf(notifier.notify('late', false));
+    expect(refused).toMatchObject({ code: TxErrorCodes.RUNTIME_NOT_RUNNING });
+    expect((refused as Error).message).toMatch(
+      /^Notifier\.notify cannot start a transaction: the test runtime is shutting down/,
+    );
+    let idle = false;
+    const waiting = gate.whenIdle().then(() => (idle = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(false);
+    release.open();
+    await inFlight;
+    await waiting;
+    expect(gate.inFlight).toBe(0);
+    expect(await db().query("SELECT id FROM note WHERE text = 'notified'")).toHaveLength(1);
   });
 });

@@ -1,14 +1,19 @@
 // The transactional sender against a fake producer, on the database: what goes out before COMMIT
-// and after it for every way a transaction ends, in publish order, with the message fields mapped.
+// and after it for every way a transaction ends, in publish order, with the message fields mapped;
+// the barrier row claimed just before the first half (and not at all without messages); publish()
+// refused once the runtime's gate closes, except in transactions it admitted.
 
 import 'reflect-metadata';
 import { createLogger, FakeClock, TypedEmitter } from '@keel/broker';
 import type { HalfMessage, LocalTransactionState, Message, SendOptions } from '@keel/broker/client';
 import { describeWithDatabase } from '@keel/test-support';
+import { randomUUID } from 'node:crypto';
 import {
+  BarrierConflictError,
   currentManager,
   jsonSerializer,
   publish,
+  resolveTransactionCheck,
   runInTransaction,
   TxErrorCodes,
   type KeelRuntimeEvents,
@@ -17,6 +22,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { registerPublishTarget } from '../../src/publish/publish-targets';
 import { TransactionalSender, type HalfMessageProducer } from '../../src/publish/transactional-sender';
+import { TransactionGate } from '../../src/runtime/transaction-gate';
 import { TransactionSteps } from '../../src/runtime/transaction-steps';
 import { Note, openTxDataSource, rejectionOf } from '../tx-fixtures';
 
@@ -45,6 +51,7 @@ describeWithDatabase('TransactionalSender', (db) => {
   let dataSource: DataSource;
   let producer: FakeProducer;
   let steps: TransactionSteps;
+  let gate: TransactionGate;
   let published: PublishedEvent[];
   let unregister: () => void;
 
@@ -55,11 +62,19 @@ describeWithDatabase('TransactionalSender', (db) => {
   beforeEach(() => {
     producer = new FakeProducer();
     steps = new TransactionSteps();
+    gate = new TransactionGate('the test runtime');
     published = [];
     const events = new TypedEmitter<KeelRuntimeEvents>();
     events.on('published', (event) => published.push(event));
     const logger = createLogger({ clock: new FakeClock(), component: 't', sink: () => undefined });
-    const sender = new TransactionalSender({ producer, serializer: jsonSerializer, logger, steps, events });
+    const sender = new TransactionalSender({
+      producer,
+      serializer: jsonSerializer,
+      logger,
+      steps,
+      events,
+      gate,
+    });
     unregister = registerPublishTarget(dataSource, sender);
   });
   afterEach(() => unregister());
@@ -139,9 +154,85 @@ describeWithDatabase('TransactionalSender', (db) => {
     expect(published).toEqual([expect.objectContaining({ outcome: 'committed', endTransactionSent: false })]);
   });
 
-  it('sends nothing for a transaction without messages, and refuses publish() after the halves went out', async () => {
+  const barrierRows = () => db().query<{ tx_id: string }>('SELECT tx_id FROM keel_tx_barrier');
+
+  it('claims the barrier row just before the first half, inside the transaction', async () => {
+    await db().query('TRUNCATE keel_tx_barrier');
+    const seen: string[] = [];
+    steps.add(async ({ step, transactionId }) => {
+      if (step !== 'before-half') return;
+      // The transaction's own view: the row is there (uncommitted, so locked against a check).
+      const rows = await currentManager().query('SELECT outcome FROM keel_tx_barrier WHERE tx_id = $1', [
+        transactionId,
+      ]);
+      seen.push(JSON.stringify(rows));
+    });
+    const id = await runInTransaction(dataSource, async (tx) => {
+      await currentManager().insert(Note, { id: 'claimed-late', text: 'x' });
+      publish('orders', 1);
+      // Published, but nothing claimed yet: the claim waits for the halves.
+      expect(tx.barrierClaimed).toBe(false);
+      return tx.id;
+    });
+    expect(seen).toEqual(['[{"outcome":"committed"}]']);
+    expect(await barrierRows()).toEqual([{ tx_id: id }]);
+  });
+
+  it('sends nothing when the id was claimed by a check-back first, and fails with BarrierConflictError', async () => {
+    const id = randomUUID();
+    expect(await resolveTransactionCheck(dataSource, id, { lockTimeoutMs: 1_000 })).toBe('ROLLBACK');
+    const caught = await rejectionOf(
+      runInTransaction(
+        dataSource,
+        async () => {
+          await currentManager().insert(Note, { id: 'too-late', text: 'x' });
+          publish('orders', 1);
+        },
+        { transactionId: id },
+      ),
+    );
+    expect(caught).toBeInstanceOf(BarrierConflictError);
+    expect(caught).toMatchObject({ transactionId: id, claimedBy: 'check-back' });
+    expect(producer.log).toEqual([]);
+    expect(await db().query(`SELECT id FROM note WHERE id = 'too-late'`)).toEqual([]);
+  });
+
+  it('runs no step hook, not even a promise of one, when none is installed', async () => {
+    const run = jest.spyOn(steps, 'run');
+    await runInTransaction(dataSource, async () => publish('orders', 1));
+    expect(run).not.toHaveBeenCalled();
+    steps.add(() => undefined);
+    await runInTransaction(dataSource, async () => publish('orders', 2));
+    expect(run.mock.calls.map(([info]) => info.step)).toEqual([
+      'before-half',
+      'after-half',
+      'before-commit',
+      'after-commit',
+    ]);
+  });
+
+  it('refuses publish() once the gate closed, except in a transaction it admitted', async () => {
+    const admitted = gate.admitDelivery((admit) =>
+      runInTransaction(dataSource, async (tx) => {
+        admit(tx);
+        gate.close();
+        publish('orders', 'in flight');
+      }),
+    );
+    await admitted;
+    const caught = await rejectionOf(runInTransaction(dataSource, async () => publish('orders', 'new')));
+    expect(caught).toMatchObject({ code: TxErrorCodes.RUNTIME_NOT_RUNNING });
+    expect((caught as Error).message).toMatch(
+      /^publish\(orders\) in transaction .*: the test runtime is shutting down and takes no new transactions/,
+    );
+    expect(producer.log).toEqual(['half orders HALF0', 'end HALF0 COMMIT_MESSAGE']);
+  });
+
+  it('sends nothing and claims no barrier for a transaction without messages, and refuses publish() after the halves went out', async () => {
+    await db().query('TRUNCATE keel_tx_barrier');
     await runInTransaction(dataSource, async () => undefined);
     expect(producer.log).toEqual([]);
+    expect(await barrierRows()).toEqual([]);
     const caught = await rejectionOf(
       runInTransaction(dataSource, async (tx) => {
         publish('orders', 1);

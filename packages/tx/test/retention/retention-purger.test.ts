@@ -1,18 +1,19 @@
-// The runtime's inbox retention schedule on the injected clock: rows older than the retention go at
-// each interval, newer ones stay, and a failing purge is logged and tried again next interval.
+// The runtime's retention schedules on the injected clock (inbox and barrier): rows older than the
+// retention go at each interval, newer ones stay, and a failing purge is logged and tried again
+// next interval.
 
 import 'reflect-metadata';
 import { createLogger, FakeClock } from '@keel/broker';
 import { waitFor } from '@keel/broker/testing';
 import { describeWithDatabase } from '@keel/test-support';
-import { DEFAULT_KEEL_TABLES, ensureKeelTables, keelTables, runOnce } from '@keel/tx';
+import { ensureKeelTables, keelTables, purgeBarriers, purgeInbox, runInTransaction, runOnce } from '@keel/tx';
 import { DataSource } from 'typeorm';
-import { InboxPurger } from '../../src/inbox/inbox-purger';
+import { RetentionPurger } from '../../src/retention/retention-purger';
 
 const DAY_MS = 24 * 3_600_000;
 const HOUR_MS = 3_600_000;
 
-describeWithDatabase('InboxPurger', (db) => {
+describeWithDatabase('RetentionPurger', (db) => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
@@ -26,17 +27,17 @@ describeWithDatabase('InboxPurger', (db) => {
       await db().query<{ message_key: string }>('SELECT message_key FROM keel_inbox ORDER BY message_key')
     ).map((row) => row.message_key);
 
-  it('purges rows past the retention every interval of the injected clock', async () => {
+  it('purges inbox rows past the retention every interval of the injected clock', async () => {
     const clock = new FakeClock();
     const lines: string[] = [];
     const logger = createLogger({ clock, component: 't', level: 'debug', sink: (line) => lines.push(line) });
-    const purger = new InboxPurger({
-      dataSource,
+    const purger = new RetentionPurger({
+      what: 'inbox',
       retentionMs: 7 * DAY_MS,
       intervalMs: HOUR_MS,
-      tables: DEFAULT_KEEL_TABLES,
       clock,
       logger,
+      purge: (olderThanMs) => purgeInbox(dataSource, olderThanMs, clock),
     });
     const handle = (key: string) =>
       runOnce(dataSource, { group: 'g', key }, async () => undefined, { clock });
@@ -62,17 +63,54 @@ describeWithDatabase('InboxPurger', (db) => {
     await db().query('DELETE FROM keel_inbox');
   });
 
+  it('purges barrier rows the same way', async () => {
+    await db().query('TRUNCATE keel_tx_barrier');
+    const clock = new FakeClock();
+    const purger = new RetentionPurger({
+      what: 'barrier',
+      retentionMs: 7 * DAY_MS,
+      intervalMs: DAY_MS,
+      clock,
+      logger: createLogger({ clock, component: 't', sink: () => undefined }),
+      purge: (olderThanMs) => purgeBarriers(dataSource, olderThanMs, clock),
+    });
+    const claim = () =>
+      runInTransaction(
+        dataSource,
+        async (tx) => {
+          await tx.claimBarrier();
+          return tx.id;
+        },
+        { clock },
+      );
+    const old = await claim();
+    clock.advance(DAY_MS);
+    const recent = await claim();
+    purger.start();
+    // Ticks on days 2 to 8: only the one on day 8 finds a row past 7 days (day 0's; day 1's is not).
+    for (let day = 1; day <= 7; day++) {
+      await clock.advanceAsync(DAY_MS);
+      await waitFor(() => purger.runs === day, { timeoutMs: 5_000, description: `purge ${day}` });
+      expect(purger.purged).toBe(day === 7 ? 1 : 0);
+    }
+    await purger.stop();
+    expect(purger.purged).toBe(1);
+    expect(await db().query('SELECT tx_id FROM keel_tx_barrier')).toEqual([{ tx_id: recent }]);
+    expect(old).not.toBe(recent);
+  });
+
   it('logs a failed purge and keeps its schedule', async () => {
     const clock = new FakeClock();
     const lines: string[] = [];
     const logger = createLogger({ clock, component: 't', sink: (line) => lines.push(line) });
-    const purger = new InboxPurger({
-      dataSource,
+    const tables = keelTables({ prefix: 'absent_' });
+    const purger = new RetentionPurger({
+      what: 'inbox',
       retentionMs: DAY_MS,
       intervalMs: HOUR_MS,
-      tables: keelTables({ prefix: 'absent_' }),
       clock,
       logger,
+      purge: (olderThanMs) => purgeInbox(dataSource, olderThanMs, clock, { tables }),
     });
     purger.start();
     await clock.advanceAsync(HOUR_MS);

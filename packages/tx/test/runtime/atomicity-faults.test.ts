@@ -2,7 +2,8 @@
 // 1,000 randomized transactions — some failing before the half message, after it, just before the
 // COMMIT, or after the COMMIT with END_TRANSACTION lost (the check-back must commit those), some
 // failing in the method itself — a message is delivered if and only if its database transaction
-// committed, and its handler has exactly one effect.
+// committed, and its handler ran exactly once for it (counted per message: a second run would
+// otherwise hide behind the effect row's primary key and the inbox on retry).
 
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -16,7 +17,13 @@ import {
   Transactional,
   type Delivered,
 } from '@keel/tx';
-import { drain, injectFaults, type TransactionStep } from '@keel/tx/testing';
+import {
+  drain,
+  injectFaults,
+  recordDeliveries,
+  testRuntimeTuning,
+  type TransactionStep,
+} from '@keel/tx/testing';
 import type { DataSource } from 'typeorm';
 import { Note, openTxDataSource } from '../tx-fixtures';
 import { runtimeSuite } from './runtime-fixtures';
@@ -61,9 +68,14 @@ class Ledger {
 }
 
 class Auditor {
+  /** Handler runs by message id, failed ones included. */
+  readonly runs = new Map<string, number>();
+
   @OnMessage({ topic, group: `auditor-${suffix}` })
   async audit(message: Delivered<{ id: string }>): Promise<void> {
-    await currentManager().insert(Note, { id: `audited-${message.body.id}`, text: message.msgId });
+    const { id } = message.body;
+    this.runs.set(id, (this.runs.get(id) ?? 0) + 1);
+    await currentManager().insert(Note, { id: `audited-${id}`, text: message.msgId });
   }
 }
 
@@ -81,14 +93,16 @@ describeWithDatabase(
 
     it('delivers a message if and only if its transaction committed, once', async () => {
       const ledger = new Ledger();
+      const auditor = new Auditor();
       const runtime = await suite.start({
         dataSource,
         producerGroup: `ledger-${suffix}`,
         services: [ledger],
-        handlers: [new Auditor()],
+        handlers: [auditor],
         checkLockTimeoutMs: 500,
-        consumer: { pollNameServerIntervalMs: 500, rebalanceIntervalMs: 500, consumeThreadMax: 16 },
+        consumer: { ...testRuntimeTuning.consumer, consumeThreadMax: 16 },
       });
+      const recorder = recordDeliveries(runtime);
       const next = random(SEED);
       const fates = new Map<string, Fate>();
       const faults = injectFaults(runtime);
@@ -141,6 +155,17 @@ describeWithDatabase(
       await sleep(systemClock, 2_000);
       await drain(runtime);
       expect(await auditedIds(db, suffix)).toEqual(committed);
+      // One run and one handled delivery per committed message, and nothing else (sorted here, not
+      // by the database's collation).
+      const sortedCommitted = [...committed].sort();
+      expect([...auditor.runs.keys()].sort()).toEqual(sortedCommitted);
+      expect([...auditor.runs.values()].filter((runs) => runs !== 1)).toEqual([]);
+      const handled = recorder.events
+        .filter((event) => event.outcome === 'handled')
+        .map((event) => (event.message?.body as { id: string }).id)
+        .sort();
+      expect(handled).toEqual(sortedCommitted);
+      expect(recorder.events.filter((event) => event.outcome === 'failed')).toEqual([]);
       faults.clear();
     }, 90_000);
   },

@@ -1,8 +1,8 @@
 // The check-back race on a real broker (checks every second, for halves older than a second):
 // a local transaction held open across several checks gets UNKNOWN until it ends and then the
 // right answer — delivered once if it committed, never if it rolled back — whether or not its
-// END_TRANSACTION arrives; a check that wins against a transaction that has not started makes that
-// transaction's late commit fail cleanly; a half message Keel did not send is answered UNKNOW.
+// END_TRANSACTION arrives; a check that wins against a transaction that has not claimed its barrier
+// makes that transaction fail cleanly before it sends anything; a half message Keel did not send is answered UNKNOW.
 
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -139,19 +139,25 @@ describeWithDatabase('runtime: the check-back race', { needs: 'concurrency' }, (
         )[0]?.outcome === 'rolled_back',
       { timeoutMs: 15_000, description: 'the check-back to write its rolled_back row' },
     );
-    let ran = false;
+    // The late transaction publishes under that id: its claim, just before its first half, conflicts.
+    // A transaction that stored any half reports it (`published`, rolled-back) when it ends.
+    const published: string[] = [];
+    const off = runtime.events.on('published', (event) => published.push(event.transactionId));
     const caught = await rejectionOf(
       runInTransaction(
         dataSource,
         async () => {
-          ran = true;
+          await currentManager().insert(Note, { id: `late-${suffix}`, text: 'late' });
+          publish(topic, { id: 'late' }, { key: 'late' });
         },
         { transactionId },
       ),
     );
     expect(caught).toBeInstanceOf(BarrierConflictError);
     expect((caught as BarrierConflictError).claimedBy).toBe('check-back');
-    expect(ran).toBe(false);
+    off();
+    expect(published).toEqual([]);
+    expect(await db().query('SELECT id FROM note WHERE id = $1', [`late-${suffix}`])).toEqual([]);
     await drain(runtime);
     expect(listener.seen).toEqual([]);
     expect(half.transactionId).toMatch(/^[0-9A-F]{32}$/);

@@ -6,7 +6,13 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { describeWithDatabase } from '@keel/test-support';
 import { currentManager, OnMessage, publish, runInTransaction, type Delivered } from '@keel/tx';
-import { deliverAgain, drain, duplicateEveryDelivery, recordDeliveries } from '@keel/tx/testing';
+import {
+  deliverAgain,
+  drain,
+  duplicateEveryDelivery,
+  recordDeliveries,
+  testRuntimeTuning,
+} from '@keel/tx/testing';
 import type { DataSource } from 'typeorm';
 import { Note, openTxDataSource } from '../tx-fixtures';
 import { runtimeSuite } from './runtime-fixtures';
@@ -40,7 +46,7 @@ describeWithDatabase('runtime: duplicate deliveries', { needs: 'concurrency' }, 
       dataSource,
       producerGroup: `dup-${suffix}`,
       handlers: [counter],
-      consumer: { consumeThreadMax: 16, pollNameServerIntervalMs: 500, rebalanceIntervalMs: 500 },
+      consumer: { ...testRuntimeTuning.consumer, consumeThreadMax: 16 },
     });
     const recorder = recordDeliveries(runtime);
     const stop = duplicateEveryDelivery(runtime, { copies: 2, concurrent: true });

@@ -3,7 +3,8 @@
 // at random moments — in the middle of half sends, COMMITs and END_TRANSACTIONs — until over 1,000
 // transactions have committed. This process runs a runtime of the same producer group, which
 // answers the broker's check-backs for whatever the dead children left open, and the handler.
-// In the end: a message is delivered if and only if its transaction committed, with one effect.
+// In the end: a message is delivered if and only if its transaction committed, and its handler ran
+// exactly once for it (counted per message, not inferred from the effect row's primary key).
 
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { sleep, systemClock } from '@keel/broker';
 import { describeWithDatabase } from '@keel/test-support';
 import { currentManager, OnMessage, type Delivered } from '@keel/tx';
-import { drain } from '@keel/tx/testing';
+import { drain, recordDeliveries } from '@keel/tx/testing';
 import type { DataSource } from 'typeorm';
 import { Note, openTxDataSource } from '../tx-fixtures';
 import { runtimeSuite } from './runtime-fixtures';
@@ -26,9 +27,14 @@ const suffix = randomUUID().slice(0, 8);
 const topic = `killed-${suffix}`;
 
 class Auditor {
+  /** Handler runs by message id, failed ones included. */
+  readonly runs = new Map<string, number>();
+
   @OnMessage({ topic, group: `killed-auditor-${suffix}` })
   async audit(message: Delivered<{ id: string }>): Promise<void> {
-    await currentManager().insert(Note, { id: `audited-${message.body.id}`, text: message.msgId });
+    const { id } = message.body;
+    this.runs.set(id, (this.runs.get(id) ?? 0) + 1);
+    await currentManager().insert(Note, { id: `audited-${id}`, text: message.msgId });
   }
 }
 
@@ -84,12 +90,14 @@ describeWithDatabase('runtime: atomicity across SIGKILL of the producer', { need
 
   it('delivers exactly the committed transactions after random kills', async () => {
     const producerGroup = `killed-${suffix}`;
+    const auditor = new Auditor();
     const runtime = await suite.start({
       dataSource,
       producerGroup,
-      handlers: [new Auditor()],
+      handlers: [auditor],
       checkLockTimeoutMs: 500,
     });
+    const recorder = recordDeliveries(runtime);
     const pg = db().pgConfig();
     let kills = 0;
     for (let run = 0; (await count(`${suffix}-%`)) < MIN_COMMITTED || kills < 3; run++) {
@@ -134,6 +142,17 @@ describeWithDatabase('runtime: atomicity across SIGKILL of the producer', { need
     await sleep(systemClock, 2_000);
     await drain(runtime);
     expect(await audited()).toEqual(committed);
+    // One run and one handled delivery per committed message, and nothing else (sorted here, not
+    // by the database's collation).
+    const sortedCommitted = [...committed].sort();
+    expect([...auditor.runs.keys()].sort()).toEqual(sortedCommitted);
+    expect([...auditor.runs.values()].filter((runs) => runs !== 1)).toEqual([]);
+    const handled = recorder.events
+      .filter((event) => event.outcome === 'handled')
+      .map((event) => (event.message?.body as { id: string }).id)
+      .sort();
+    expect(handled).toEqual(sortedCommitted);
+    expect(recorder.events.filter((event) => event.outcome === 'failed')).toEqual([]);
     expect(runtime.producer.stats.checksAnswered).toBeGreaterThan(0);
   }, 120_000);
 });

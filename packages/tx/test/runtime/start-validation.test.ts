@@ -49,6 +49,7 @@ describeWithDatabase('KeelRuntime.start validation', (db) => {
       handlers: [BadHandlers],
       checkLockTimeoutMs: 0,
       inboxRetentionMs: 1.5,
+      barrierRetentionMs: 3_600_000,
       ensureTable: true,
       consumer: { consumeThreadMaxx: 4 },
       serializer: { serialize: () => Buffer.from('x') },
@@ -63,10 +64,13 @@ describeWithDatabase('KeelRuntime.start validation', (db) => {
       'serializer must be an object { serialize(value): Buffer; deserialize(bytes): unknown }',
       'checkLockTimeoutMs must be a whole number of ms from 1 to 2147483647, got 0',
       'inboxRetentionMs must be a whole number of ms from 1 to 9007199254740991, got 1.5',
+      'barrierRetentionMs must be a whole number of ms of at least 86400000 (1 day), got 3600000; a barrier ' +
+        'row must outlive every check-back of its half messages (about 4 days with RocketMQ defaults: keep ' +
+        'the default 7 days unless the broker keeps its commit log shorter)',
       'unknown option consumer.consumeThreadMaxx, did you mean consumer.consumeThreadMax?',
     ]);
     expect((caught as Error).message).toMatch(
-      /^KeelRuntime.start: invalid options \(8 problems\):\n {2}unknown option/,
+      /^KeelRuntime.start: invalid options \(9 problems\):\n {2}unknown option/,
     );
   });
 

@@ -67,7 +67,7 @@ describeWithDatabase('Keel tables on the database', (db) => {
         'handled_at',
       ]);
       // The tables work with the names they were made for.
-      await runInTransaction(dataSource, async () => undefined, { tables: custom });
+      await runInTransaction(dataSource, (context) => context.claimBarrier(), { tables: custom });
       await runOnce(dataSource, { group: 'g', key: 'k' }, async () => undefined, { tables: custom });
       await dataSource.undoLastMigration();
       expect(await columns('mig_inbox')).toEqual([]);

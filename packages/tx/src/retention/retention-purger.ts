@@ -1,23 +1,23 @@
-// Inbox retention on a schedule: every `intervalMs` on the injected clock, purgeInbox deletes rows
-// older than `retentionMs`. One purge at a time (a slow one is not overlapped by the next tick);
-// a failed purge is logged and tried again at the next tick.
+// A retention purge on a schedule: every `intervalMs` on the injected clock, `purge` deletes rows
+// older than `retentionMs` (the runtime runs one for the inbox and one for the barrier). One purge
+// at a time (a slow one is not overlapped by the next tick); a failed purge is logged and tried
+// again at the next tick.
 
 import type { Clock, Logger, TimerHandle } from '@keel/broker';
-import type { DataSource } from 'typeorm';
-import type { KeelTables } from '../schema/keel-tables';
-import { purgeInbox } from './purge-inbox';
 
-export interface InboxPurgerOptions {
-  readonly dataSource: DataSource;
+export interface RetentionPurgerOptions {
+  /** What is purged, for the log: 'inbox', 'barrier'. */
+  readonly what: string;
   readonly retentionMs: number;
   readonly intervalMs: number;
-  readonly tables: KeelTables;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Deletes rows older than `olderThanMs` (in bounded batches); returns how many. */
+  readonly purge: (olderThanMs: number) => Promise<number>;
 }
 
-export class InboxPurger {
-  readonly #options: InboxPurgerOptions;
+export class RetentionPurger {
+  readonly #options: RetentionPurgerOptions;
   #timer: TimerHandle | undefined;
   #running: Promise<void> | undefined;
   /** Rows deleted since start; for monitoring and tests. */
@@ -25,7 +25,7 @@ export class InboxPurger {
   /** Purges finished (successful or not) since start. */
   runs = 0;
 
-  constructor(options: InboxPurgerOptions) {
+  constructor(options: RetentionPurgerOptions) {
     this.#options = options;
   }
 
@@ -40,13 +40,13 @@ export class InboxPurger {
 
   /** One purge now; never rejects (a failure is logged). */
   async purgeNow(): Promise<void> {
-    const { dataSource, retentionMs, clock, tables, logger } = this.#options;
+    const { what, retentionMs, logger, purge } = this.#options;
     try {
-      const deleted = await purgeInbox(dataSource, retentionMs, clock, { tables });
+      const deleted = await purge(retentionMs);
       this.purged += deleted;
-      if (deleted > 0) logger.debug('inbox rows past retention deleted', { deleted, retentionMs });
+      if (deleted > 0) logger.debug(`${what} rows past retention deleted`, { deleted, retentionMs });
     } catch (error: unknown) {
-      logger.warn('inbox purge failed; tried again at the next interval', {
+      logger.warn(`${what} purge failed; tried again at the next interval`, {
         error: error instanceof Error ? error : String(error),
       });
     } finally {
