@@ -57,3 +57,19 @@ export function quietLogger(): { readonly logger: Logger; readonly problems: str
   });
   return { logger, problems };
 }
+
+/**
+ * Runs every clean-up step in order, even when one fails: a failed step must not leave the broker,
+ * a runtime or a pool running (jest would not exit). Throws the first failure at the end.
+ */
+export async function cleanUpAll(steps: ReadonlyArray<() => Promise<unknown>>): Promise<void> {
+  let failure: { readonly error: unknown } | undefined;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error: unknown) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
+}

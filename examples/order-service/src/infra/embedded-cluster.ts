@@ -90,8 +90,13 @@ export class EmbeddedCluster {
   }
 
   async stop(): Promise<void> {
-    await this.stopBroker('the example is stopping');
+    const broker = await this.stopBroker('the example is stopping').then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    // Closed even when the broker's close failed: a name server left open keeps the process alive.
     await this.#nameServer.close();
+    if (broker !== undefined) throw broker.error;
   }
 
   async #createTopics(): Promise<void> {

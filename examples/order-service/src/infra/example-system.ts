@@ -2,9 +2,13 @@
 // shipping) and the payment service on their own databases, and the HTTP API in front. Besides
 // starting and stopping it all, it can restart any part, which is how the scenario injects
 // service crashes and a broker restart while orders keep coming.
+//
+// stop() may come while a restart is under way (a run that failed or was aborted mid-fault): it
+// lets the restart finish first, since stopping under it would leave what the restart then
+// starts running, and no restart begins once stop() has been called.
 
 import type { Server } from 'node:http';
-import { KeelError, sleep, type Clock, type Logger } from '@keel/broker';
+import { IllegalStateError, KeelError, sleep, type Clock, type Logger } from '@keel/broker';
 import { AdminClient } from '@keel/broker/client';
 import { listenOnEphemeralPort } from '@keel/broker/testing';
 import type { KeelRuntime } from '@keel/tx';
@@ -57,6 +61,9 @@ export class ExampleSystem {
   // Check-backs answered by runtimes already stopped (a restart starts a new producer at zero).
   readonly #checksAnsweredBefore = { order: 0, payment: 0 };
   #admin: AdminClient | undefined;
+  /** Restarts (and duplicate-delivery windows) under way; stop() waits for them. */
+  readonly #operations = new Set<Promise<unknown>>();
+  #stopped: Promise<void> | undefined;
 
   private constructor(
     options: ExampleSystemOptions,
@@ -152,7 +159,11 @@ export class ExampleSystem {
    * copy at the same time (same msgId), racing it for the inbox row. Returns how many copies were
    * handed over.
    */
-  async duplicateDeliveries(forMs: number): Promise<number> {
+  duplicateDeliveries(forMs: number): Promise<number> {
+    return this.#operation('duplicate deliveries', () => this.#duplicateDeliveries(forMs));
+  }
+
+  async #duplicateDeliveries(forMs: number): Promise<number> {
     const runtimes = [this.#payment, this.#order?.runtime].filter((runtime) => runtime !== undefined);
     let copies = 0;
     const stops = runtimes.flatMap((runtime) => [
@@ -175,7 +186,11 @@ export class ExampleSystem {
    * back that far first, as a crash leaves them (offsets are committed every few seconds), so the
    * messages of those seconds are delivered again.
    */
-  async restartPaymentService(rewindMs: number): Promise<RestartReport> {
+  restartPaymentService(rewindMs: number): Promise<RestartReport> {
+    return this.#operation('restart the payment service', () => this.#restartPaymentService(rewindMs));
+  }
+
+  async #restartPaymentService(rewindMs: number): Promise<RestartReport> {
     const started = this.#options.clock.now();
     const running = this.#payment;
     this.#payment = undefined;
@@ -187,7 +202,11 @@ export class ExampleSystem {
   }
 
   /** The same for the order service and shipping; the API answers 503 while it is down. */
-  async restartOrderService(rewindMs: number): Promise<RestartReport> {
+  restartOrderService(rewindMs: number): Promise<RestartReport> {
+    return this.#operation('restart the order service', () => this.#restartOrderService(rewindMs));
+  }
+
+  async #restartOrderService(rewindMs: number): Promise<RestartReport> {
     const started = this.#options.clock.now();
     const running = this.#order;
     this.#order = undefined;
@@ -201,7 +220,11 @@ export class ExampleSystem {
   }
 
   /** Stops the broker (gracefully) and starts it again on the same store after `downMs`. */
-  async restartBroker(downMs: number): Promise<RestartReport> {
+  restartBroker(downMs: number): Promise<RestartReport> {
+    return this.#operation('restart the broker', () => this.#restartBroker(downMs));
+  }
+
+  async #restartBroker(downMs: number): Promise<RestartReport> {
     const started = this.#options.clock.now();
     await this.#cluster.stopBroker('broker restart (fault injected by the scenario)');
     await sleep(this.#options.clock, downMs);
@@ -209,27 +232,67 @@ export class ExampleSystem {
     return { downMs: this.#options.clock.now() - started, rewoundMessages: 0 };
   }
 
-  /** Stops everything, in the reverse order of start. Safe to call twice. */
-  async stop(): Promise<void> {
-    await this.#admin?.close();
+  /**
+   * Stops everything, in the reverse order of start, after any restart under way. Every step runs
+   * even when an earlier one fails (one failure must not leave the broker running); the first
+   * failure is thrown at the end. Later calls share the first.
+   */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
+    // Their failures are the caller's to see (the fault schedule reports them), not stop()'s.
+    await Promise.allSettled([...this.#operations]);
+    const steps: Array<[string, () => Promise<unknown>]> = [
+      ['close the admin client', async () => this.#admin?.close()],
+      ['close the HTTP API', () => this.#closeServer()],
+      ['stop the order service', async () => this.#order?.runtime.shutdown()],
+      ['stop the payment service', async () => this.#payment?.shutdown()],
+      ["close the order service's database", () => this.#databases.order.close()],
+      ["close the payment service's database", () => this.#databases.payment.close()],
+      ['stop the broker and the name server', () => this.#cluster.stop()],
+    ];
+    let failure: { readonly error: unknown } | undefined;
+    for (const [step, run] of steps) {
+      try {
+        await run();
+      } catch (error: unknown) {
+        failure ??= { error };
+        this.#options.logger.warn(`stopping the example: could not ${step}`, {
+          error: error instanceof Error ? error : String(error),
+        });
+      }
+    }
     this.#admin = undefined;
+    this.#order = undefined;
+    this.#payment = undefined;
+    if (failure !== undefined) throw failure.error;
+  }
+
+  async #closeServer(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    if (server !== undefined) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+    if (server === undefined) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** Runs a restart (or another change of the running system), refused once stop() was called. */
+  async #operation<T>(name: string, body: () => Promise<T>): Promise<T> {
+    if (this.#stopped !== undefined) {
+      throw new IllegalStateError(`cannot ${name}: the example system is stopping`);
     }
-    const order = this.#order;
-    this.#order = undefined;
-    await order?.runtime.shutdown();
-    const payment = this.#payment;
-    this.#payment = undefined;
-    await payment?.shutdown();
-    await this.#databases.order.close();
-    await this.#databases.payment.close();
-    await this.#cluster.stop();
+    const running = body();
+    this.#operations.add(running);
+    try {
+      return await running;
+    } finally {
+      this.#operations.delete(running);
+    }
   }
 
   async #startPayment(): Promise<void> {

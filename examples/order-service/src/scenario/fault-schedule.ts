@@ -1,7 +1,10 @@
 // The faults a scenario injects while orders come in, each at a point of the run (a share of the
 // requests answered), one after another. Each says what it did, for the progress output and the
-// report; what it shows is explained in docs/example.md.
+// report; what it shows is explained in docs/example.md. A fault that fails ends the run: the
+// system is then not in the state the scenario assumes (a service that did not come back answers
+// 503 to every request), so the schedule says so at once and skips the faults after it.
 
+import { KeelError } from '@keel/broker';
 import { formatMs } from './latency';
 import type { FaultRecord } from './report';
 import type { RestartReport } from '../infra/example-system';
@@ -79,27 +82,41 @@ function describeRestart(report: RestartReport, topics: string): string {
   );
 }
 
+/** An injected fault did not complete (a restart that failed); `cause` says why. */
+export class FaultFailedError extends KeelError {
+  readonly fault: string;
+
+  constructor(fault: string, cause: unknown) {
+    super('FAULT_FAILED', `fault "${fault}" failed: ${messageOf(cause)}`, { cause });
+    this.fault = fault;
+  }
+}
+
 /** Fires the faults in order as requests are answered; one at a time, never overlapping. */
 export class FaultSchedule {
   readonly #faults: readonly ScheduledFault[];
   readonly #target: FaultTarget;
   readonly #total: number;
   readonly #notify: (text: string) => void;
+  readonly #onFailure: (error: FaultFailedError) => void;
   readonly #records: FaultRecord[] = [];
   #next = 0;
   #chain: Promise<void> = Promise.resolve();
-  #failure: { readonly error: unknown } | undefined;
+  #failure: FaultFailedError | undefined;
 
+  /** `onFailure` hears of a failed fault as it fails, so the run can stop without waiting for finished(). */
   constructor(
     faults: readonly ScheduledFault[],
     target: FaultTarget,
     total: number,
     notify: (text: string) => void,
+    onFailure: (error: FaultFailedError) => void = () => undefined,
   ) {
     this.#faults = faults;
     this.#target = target;
     this.#total = total;
     this.#notify = notify;
+    this.#onFailure = onFailure;
   }
 
   get records(): readonly FaultRecord[] {
@@ -115,7 +132,10 @@ export class FaultSchedule {
       this.#chain = this.#chain
         .then(() => (this.#failure === undefined ? this.#inject(chosen, answered) : undefined))
         .catch((error: unknown) => {
-          this.#failure ??= { error };
+          if (this.#failure !== undefined) return;
+          this.#failure = new FaultFailedError(chosen.name, error);
+          this.#notify(`⚡ ${chosen.name} failed: ${messageOf(error)}`);
+          this.#onFailure(this.#failure);
         });
     }
   }
@@ -123,7 +143,7 @@ export class FaultSchedule {
   /** Resolves when every fault fired so far has finished; rejects with the first that failed. */
   async finished(): Promise<void> {
     await this.#chain;
-    if (this.#failure !== undefined) throw this.#failure.error;
+    if (this.#failure !== undefined) throw this.#failure;
   }
 
   async #inject(fault: ScheduledFault, answered: number): Promise<void> {
@@ -132,4 +152,8 @@ export class FaultSchedule {
     this.#records.push({ atRequest: answered, name: fault.name, detail });
     this.#notify(`⚡ ${fault.name}: ${detail}`);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,10 +1,12 @@
 // The scenario's HTTP client: places one planned request the way a careful client would. A 503 or
 // a broken connection means "not placed, or not known to be placed", so it sends the same request
 // with the same Idempotency-Key again (with backoff) until it gets an answer; the key guarantees
-// that however many copies arrive, there is one order.
+// that however many copies arrive, there is one order. A stopped run (an AbortSignal) ends the
+// retries and the request in flight at once.
 
-import { sleep, type Clock } from '@keel/broker';
+import type { Clock } from '@keel/broker';
 import { IDEMPOTENCY_KEY_HEADER, type PlaceOrderRequest } from '../order/place-order-request';
+import { sleepUnlessAborted, throwIfAborted } from './abortable-sleep';
 
 export type PlaceOutcome =
   | {
@@ -50,12 +52,16 @@ export class OrderClient {
     return this.#retriedAnswers;
   }
 
-  async place(key: string, body: PlaceOrderRequest): Promise<PlaceOutcome> {
+  /** Rejects with the signal's reason once it aborts: the request was then neither answered nor given up. */
+  async place(key: string, body: PlaceOrderRequest, signal?: AbortSignal): Promise<PlaceOutcome> {
     const { clock, giveUpAfterMs } = this.#options;
     const deadline = clock.now() + giveUpAfterMs;
     let backoff = FIRST_BACKOFF_MS;
     for (let attempt = 1; ; attempt += 1) {
-      const answer = await this.#post(key, body).catch((error: unknown) => ({ failure: error }));
+      throwIfAborted(signal);
+      const answer = await this.#post(key, body, signal).catch((error: unknown) => ({ failure: error }));
+      // A fetch cut short by the abort is not a broken connection to retry.
+      throwIfAborted(signal);
       if (!('failure' in answer)) {
         const { status, json } = answer;
         if (status === 200 || status === 201) {
@@ -73,16 +79,21 @@ export class OrderClient {
       if (clock.now() + backoff > deadline) {
         throw new GaveUpError(key, giveUpAfterMs, 'failure' in answer ? answer.failure : answer.json);
       }
-      await sleep(clock, backoff);
+      await sleepUnlessAborted(clock, backoff, signal);
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     }
   }
 
-  async #post(key: string, body: PlaceOrderRequest): Promise<{ status: number; json: AnswerJson }> {
+  async #post(
+    key: string,
+    body: PlaceOrderRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; json: AnswerJson }> {
     const response = await fetch(`${this.#options.baseUrl}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: key },
       body: JSON.stringify(body),
+      signal: signal ?? null,
     });
     return { status: response.status, json: (await response.json()) as AnswerJson };
   }

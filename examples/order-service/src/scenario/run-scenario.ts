@@ -1,12 +1,17 @@
 // One scenario run: start the system on fresh databases seeded from the plan, send the planned
 // requests while the fault schedule breaks things, wait until every order is PAID or CANCELLED
 // (and every paid order shipped), then read both databases and check the invariants.
+//
+// The run ends by itself, whatever breaks: a fault that fails stops the requests at once, a
+// request with no answer in `requestGiveUpMs` stops the others, the settle wait has its timeout,
+// and an aborted `signal` ends every wait. Whenever runScenario rejects, it has stopped the system.
 
-import { sleep, type Clock, type Logger } from '@keel/broker';
+import type { Clock, Logger } from '@keel/broker';
 import { noFaults } from '../fault-points';
 import type { DatabaseTarget } from '../infra/databases';
 import { ExampleSystem } from '../infra/example-system';
 import { OrderQueries, type StatusCounts } from '../order/order-queries';
+import { sleepUnlessAborted, throwIfAborted } from './abortable-sleep';
 import { ChargeFaults } from './charge-faults';
 import { FaultSchedule, SCENARIO_FAULTS, type ScheduledFault } from './fault-schedule';
 import { checkInvariants, type Verdict } from './invariants';
@@ -34,6 +39,10 @@ export interface ScenarioRunOptions {
   readonly out: Output;
   /** Overrides the fault schedule (tests); default SCENARIO_FAULTS when faults are on. */
   readonly schedule?: readonly ScheduledFault[];
+  /** A request retried this long without an answer is given up on; default 60 s. */
+  readonly requestGiveUpMs?: number;
+  /** Aborting it stops the run: waits end, the system is stopped, runScenario rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ScenarioResult {
@@ -45,8 +54,9 @@ export interface ScenarioResult {
 // One payment in this many fails before its commit on the first try (faults on).
 const CHARGE_FAULT_EVERY = 25;
 const PROGRESS_INTERVAL_MS = 1_000;
-// A request retried for this long without an answer is reported as unanswered.
-const CLIENT_GIVE_UP_MS = 60_000;
+// A request retried for this long without an answer is reported as unanswered. The faults keep
+// the API down for a few seconds at most; a minute means it is not coming back.
+const DEFAULT_REQUEST_GIVE_UP_MS = 60_000;
 
 export async function runScenario(options: ScenarioRunOptions): Promise<ScenarioResult> {
   const { clock } = options;
@@ -71,9 +81,16 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   });
   try {
     const driven = await drive(options, plan, system);
+    throwIfAborted(options.signal);
     return { report: await assembleReport(options, plan, system, driven, chargeFaults), system };
   } catch (error: unknown) {
-    await system.stop();
+    // The run's error is what the caller needs; a failure to stop as well is logged, not lost.
+    await system.stop().catch((stopError: unknown) =>
+      options.logger.error('stopping the example after a failed run failed', {
+        error: asLogValue(stopError),
+        runError: asLogValue(error),
+      }),
+    );
     throw error;
   }
 }
@@ -98,12 +115,22 @@ async function drive(
   const total = plan.requests.length;
   const progress = new ProgressPrinter(options.out);
   const queries = new OrderQueries(system.orderDb);
-  const client = new OrderClient({ baseUrl: system.apiUrl, clock, giveUpAfterMs: CLIENT_GIVE_UP_MS });
+  const client = new OrderClient({
+    baseUrl: system.apiUrl,
+    clock,
+    giveUpAfterMs: options.requestGiveUpMs ?? DEFAULT_REQUEST_GIVE_UP_MS,
+  });
+  // A failed fault stops the requests at once: after it the system is not what the scenario
+  // assumes (a service that did not come back answers 503 to everything until each request gives up).
+  const faultFailed = new AbortController();
+  const stop =
+    options.signal === undefined ? faultFailed.signal : AbortSignal.any([options.signal, faultFailed.signal]);
   const schedule = new FaultSchedule(
     options.faults ? (options.schedule ?? SCENARIO_FAULTS) : [],
     system,
     total,
     (text) => progress.note(text),
+    (error) => faultFailed.abort(error),
   );
   progress.note(
     `Placing ${total} orders from ${options.users} users (faults ${options.faults ? 'on' : 'off'}); ` +
@@ -119,13 +146,19 @@ async function drive(
     );
   }, PROGRESS_INTERVAL_MS);
   try {
-    const requests = await runRequests(plan.requests, client, options.concurrency, (count) => {
-      answered = count;
-      schedule.onAnswered(count);
-    });
+    const requests = await runRequests(
+      plan.requests,
+      client,
+      options.concurrency,
+      (count) => {
+        answered = count;
+        schedule.onAnswered(count);
+      },
+      stop,
+    );
     const requestsMs = clock.now() - started;
     await schedule.finished();
-    const statuses = await waitUntilSettled(system, queries, clock, options.settleTimeoutMs);
+    const statuses = await waitUntilSettled(system, queries, clock, options.settleTimeoutMs, options.signal);
     const settledMs = clock.now() - started;
     progress.show({ answered, total, statuses, elapsedMs: settledMs });
     return {
@@ -194,9 +227,11 @@ async function waitUntilSettled(
   queries: OrderQueries,
   clock: Clock,
   timeoutMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<StatusCounts> {
   const deadline = clock.now() + timeoutMs;
   for (;;) {
+    throwIfAborted(signal);
     const statuses = await queries.statusCounts();
     const [{ shipped }] = await system.orderDb.query<[{ shipped: number }]>(
       'SELECT count(*)::int AS shipped FROM shipments',
@@ -204,7 +239,7 @@ async function waitUntilSettled(
     const settled =
       statuses.PENDING_PAYMENT === 0 && shipped >= statuses.PAID && (await system.openTransactions()) === 0;
     if (settled || clock.now() >= deadline) return statuses;
-    await sleep(clock, 100);
+    await sleepUnlessAborted(clock, 100, signal);
   }
 }
 

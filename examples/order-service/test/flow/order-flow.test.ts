@@ -12,7 +12,7 @@ import { ExampleSystem } from '../../src/infra/example-system';
 import type { OrderView } from '../../src/order/order-queries';
 import type { ScenarioPlan } from '../../src/scenario/scenario-plan';
 import { seedOrderDatabase, seedPaymentDatabase } from '../../src/scenario/seed';
-import { exampleDatabases, quietLogger, type ExampleDatabases } from '../example-fixtures';
+import { cleanUpAll, exampleDatabases, quietLogger, type ExampleDatabases } from '../example-fixtures';
 
 const plan: ScenarioPlan = {
   seed: 0,
@@ -35,11 +35,13 @@ const plan: ScenarioPlan = {
 describeWithDatabase('order flow', (db) => {
   let databases: ExampleDatabases;
   let system: ExampleSystem;
+  // Kept so afterAll can stop a system whose start outlived beforeAll's timeout.
+  let starting: Promise<ExampleSystem> | undefined;
   const { logger, problems } = quietLogger();
 
   beforeAll(async () => {
     databases = exampleDatabases(db());
-    system = await ExampleSystem.start({
+    starting = ExampleSystem.start({
       dataDir: databases.dataDir,
       database: databases.target,
       clock: systemClock,
@@ -51,11 +53,15 @@ describeWithDatabase('order flow', (db) => {
         await seedPaymentDatabase(paymentDb, plan);
       },
     });
+    system = await starting;
   }, 60_000);
 
   afterAll(async () => {
-    await system?.stop();
-    await databases?.cleanUp();
+    await cleanUpAll([
+      // A failed start stopped what it had started.
+      async () => (await starting?.catch(() => undefined))?.stop(),
+      async () => databases?.cleanUp(),
+    ]);
   }, 30_000);
 
   const place = (body: object, key: string = randomUUID()) =>

@@ -17,7 +17,7 @@ import { checkInvariants } from '../../src/scenario/invariants';
 import { planScenario } from '../../src/scenario/scenario-plan';
 import { seedOrderDatabase, seedPaymentDatabase } from '../../src/scenario/seed';
 import { readSnapshot } from '../../src/scenario/snapshot';
-import { exampleDatabases, quietLogger, type ExampleDatabases } from '../example-fixtures';
+import { cleanUpAll, exampleDatabases, quietLogger, type ExampleDatabases } from '../example-fixtures';
 import { serviceEntry, ServiceChild } from './service-child';
 
 describeWithDatabase('payment service SIGKILL', { needs: 'postgres' }, (db) => {
@@ -27,14 +27,22 @@ describeWithDatabase('payment service SIGKILL', { needs: 'postgres' }, (db) => {
   let paymentDb: ServiceDatabase | undefined;
   let orderService: RunningOrderService | undefined;
   const children: ServiceChild[] = [];
+  // Set when the suite ends, so the request loops of a test that failed or timed out stop too.
+  let ending = false;
+  let placing: Promise<unknown> | undefined;
 
   afterAll(async () => {
-    for (const child of children) await child.kill();
-    await orderService?.runtime.shutdown();
-    await orderDb?.close();
-    await paymentDb?.close();
-    await cluster?.stop();
-    await databases?.cleanUp();
+    ending = true;
+    await cleanUpAll([
+      ...children.map((child) => () => child.kill()),
+      // The request loops finish their request in flight before the runtime stops under them.
+      async () => placing?.catch(() => undefined),
+      async () => orderService?.runtime.shutdown(),
+      async () => orderDb?.close(),
+      async () => paymentDb?.close(),
+      async () => cluster?.stop(),
+      async () => databases?.cleanUp(),
+    ]);
   }, 30_000);
 
   it('ends consistent after the payment process is killed mid-run and restarted', async () => {
@@ -79,7 +87,7 @@ describeWithDatabase('payment service SIGKILL', { needs: 'postgres' }, (db) => {
     const accepted = new Map<string, string>();
     let next = 0;
     const placeAll = async () => {
-      for (let index = next++; index < plan.requests.length; index = next++) {
+      for (let index = next++; index < plan.requests.length && !ending; index = next++) {
         const request = plan.requests[index]!;
         try {
           const placed = await orderService!.orders.placeOrder(request.body, request.key);
@@ -90,7 +98,7 @@ describeWithDatabase('payment service SIGKILL', { needs: 'postgres' }, (db) => {
         }
       }
     };
-    const placing = Promise.all([placeAll(), placeAll(), placeAll()]);
+    placing = Promise.all([placeAll(), placeAll(), placeAll()]);
 
     // Kill while charges are flowing: some orders paid, others still waiting for their charge.
     await waitFor(async () => (await payments()) >= 40, { timeoutMs: 30_000, description: '40 payments' });

@@ -1,5 +1,10 @@
 import { ChargeFaults } from '../../src/scenario/charge-faults';
-import { FaultSchedule, type FaultTarget, type ScheduledFault } from '../../src/scenario/fault-schedule';
+import {
+  FaultSchedule,
+  type FaultFailedError,
+  type FaultTarget,
+  type ScheduledFault,
+} from '../../src/scenario/fault-schedule';
 import { InjectedFault } from '../../src/fault-points';
 
 const target = {} as FaultTarget;
@@ -48,9 +53,11 @@ describe('FaultSchedule', () => {
     expect(notes).toEqual(['⚡ a …', '⚡ a: did a', '⚡ b …', '⚡ b: did b']);
   });
 
-  it('reports a failed injection from finished() and skips the faults after it', async () => {
+  it('reports a failed injection at once and from finished(), naming the fault, and skips the faults after it', async () => {
     const failure = new Error('restart failed');
     let laterRan = false;
+    const heard: FaultFailedError[] = [];
+    const notes: string[] = [];
     const schedule = new FaultSchedule(
       [
         fault('broken', 0, async () => {
@@ -63,11 +70,23 @@ describe('FaultSchedule', () => {
       ],
       target,
       10,
-      () => undefined,
+      (text) => notes.push(text),
+      (error) => heard.push(error),
     );
     schedule.onAnswered(1);
-    await expect(schedule.finished()).rejects.toBe(failure);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Heard before anyone awaits finished(): the run stops its requests on it.
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toMatchObject({
+      code: 'FAULT_FAILED',
+      fault: 'broken',
+      message: 'fault "broken" failed: restart failed',
+      cause: failure,
+    });
+    await expect(schedule.finished()).rejects.toBe(heard[0]);
     expect(laterRan).toBe(false);
+    expect(heard).toHaveLength(1);
+    expect(notes).toEqual(['⚡ broken …', '⚡ broken failed: restart failed']);
   });
 });
 
