@@ -27,7 +27,9 @@ const STATUS_BY_CODE: Readonly<Record<ExampleErrorCode, number>> = {
 };
 
 // A transaction that lost its barrier row to a check-back did nothing; a new attempt gets a new id.
-const TRANSIENT_TX_CODES: readonly string[] = ['TX_BARRIER_CONFLICT'];
+// A half message the broker stored without making it durable: the transaction rolled back, and
+// running it again is the documented answer.
+const TRANSIENT_TX_CODES: readonly string[] = ['TX_BARRIER_CONFLICT', 'TX_HALF_NOT_DURABLE'];
 
 export function answerForError(error: unknown): ApiErrorAnswer {
   if (error instanceof ExampleError) {

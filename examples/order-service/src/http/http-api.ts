@@ -10,7 +10,7 @@
 // broker or database is briefly away (retry with the same key), 405 with Allow for a wrong method.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { notFound } from '../errors';
+import { invalidRequest, notFound } from '../errors';
 import type { OrderView, ProductView } from '../order/order-queries';
 import {
   IDEMPOTENCY_KEY_HEADER,
@@ -87,9 +87,18 @@ function getRoute(pattern: RegExp, read: (id: string) => Promise<unknown>): Rout
     pattern,
     handle: async (_request, match) => ({
       status: 200,
-      body: await read(decodeURIComponent(match[1] ?? '')),
+      body: await read(decodedPathSegment(match[1] ?? '')),
     }),
   };
+}
+
+/** A path segment decoded, or a 400 naming the path when its %-escapes are malformed. */
+function decodedPathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidRequest('path', `'${segment}' is not a valid URL path segment (a malformed %-escape)`);
+  }
 }
 
 async function answer(

@@ -141,6 +141,20 @@ describe('HTTP API', () => {
     expect((await errorOf(nowhere)).field).toBe('path');
   });
 
+  it('answers 400 naming the path for a malformed %-escape, without logging an internal error', async () => {
+    const response = await fetch(`${base}/orders/%E0%A4%A`);
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).field).toBe('path');
+    expect(logged).toEqual([]);
+  });
+
+  it('answers 503 for a half message the broker did not make durable (run it again)', async () => {
+    placeOrder.mockRejectedValue(new KeelError('TX_HALF_NOT_DURABLE', 'half message not durable'));
+    const response = await post(JSON.stringify({ userId: 'u', sku: 'MUG', qty: 1 }));
+    expect(response.status).toBe(503);
+    expect(logged).toEqual([]);
+  });
+
   it('answers 405 naming the allowed methods', async () => {
     const response = await fetch(`${base}/orders`, { method: 'DELETE' });
     expect(response.status).toBe(405);
