@@ -22,7 +22,7 @@
 import type { Clock } from '@keel/broker';
 import type { DataSource } from 'typeorm';
 import { purgeInBatches, type PurgeOptions } from '../retention/purge-in-batches';
-import { deleteOldBarrierRows } from '../sql/delete-old-barrier-rows';
+import { deleteOldRows } from '../sql/delete-old-rows';
 
 /** Deletes barrier rows created before `clock.now() - olderThanMs`; returns how many. */
 export function purgeBarriers(
@@ -31,5 +31,5 @@ export function purgeBarriers(
   clock: Clock,
   options: PurgeOptions = {},
 ): Promise<number> {
-  return purgeInBatches('purgeBarriers', deleteOldBarrierRows, dataSource, olderThanMs, clock, options);
+  return purgeInBatches('purgeBarriers', deleteOldRows('barrier'), dataSource, olderThanMs, clock, options);
 }

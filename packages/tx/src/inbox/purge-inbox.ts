@@ -8,7 +8,7 @@
 import type { Clock } from '@keel/broker';
 import type { DataSource } from 'typeorm';
 import { purgeInBatches, type PurgeOptions } from '../retention/purge-in-batches';
-import { deleteOldInboxRows } from '../sql/delete-old-inbox-rows';
+import { deleteOldRows } from '../sql/delete-old-rows';
 
 export type PurgeInboxOptions = PurgeOptions;
 
@@ -19,5 +19,5 @@ export function purgeInbox(
   clock: Clock,
   options: PurgeInboxOptions = {},
 ): Promise<number> {
-  return purgeInBatches('purgeInbox', deleteOldInboxRows, dataSource, olderThanMs, clock, options);
+  return purgeInBatches('purgeInbox', deleteOldRows('inbox'), dataSource, olderThanMs, clock, options);
 }
